@@ -1,0 +1,58 @@
+"""The `dg` command: argument parsing and dispatch to subcommand modules."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# Each module here exposes register(subparsers); a parser it adds sets
+# `handler=callable(args) -> int exit code`. Modules load lazily by name so that
+# `dg run` does not import the connector or record machinery.
+SUBCOMMAND_MODULES = {
+    "run": "delugelang.cli.run_cmd",
+    "check": "delugelang.cli.run_cmd",
+    "connector": "delugelang.cli.connector",
+    "extension": "delugelang.cli.connector",
+}
+
+EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, EXIT_DATAERR = 0, 1, 2, 65
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dg",
+        description="Run, check and test Deluge functions; manage connectors, records and rules.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    seen = set()
+    for name, module_name in SUBCOMMAND_MODULES.items():
+        if only is not None and name != only:
+            continue
+        if module_name in seen:
+            continue
+        seen.add(module_name)
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    only = argv[0] if argv and argv[0] in SUBCOMMAND_MODULES else None
+    parser = build_parser(only)
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return EXIT_USAGE
+    return handler(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""The error types a script, the checker or the engine can raise, and how they render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class DelugeError(Exception):
+    """Base of every error delugelang reports to users.
+
+    `kind` is one of "syntax", "check", "runtime", "limit" (DESIGN.md's --json contract).
+    `line` and `column` are 1-based and may be None when the error has no source position.
+    """
+
+    kind = "runtime"
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None,
+                 *, stack: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.stack = stack
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.message
+        return f"line {self.line}, column {self.column or 1}: {self.message}"
+
+    def at(self, line: int | None, column: int | None) -> "DelugeError":
+        """Fill in the position if the raiser did not know it; returns self."""
+        if self.line is None:
+            self.line, self.column = line, column
+        return self
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "message": self.message, "line": self.line, "column": self.column}
+
+    def render(self, source: str | None, filename: str = "<script>") -> str:
+        """The message with the source line and a caret under the column."""
+        return render_snippet(self.kind, self.message, source, filename, self.line, self.column)
+
+
+class ScriptError(DelugeError):
+    """A Deluge runtime error (bad index, division by zero, throw...). `try/catch` catches it."""
+
+    kind = "runtime"
+
+
+class LimitError(DelugeError):
+    """A sandbox budget ran out. Never catchable by `try/catch`: it is not a ScriptError."""
+
+    kind = "limit"
+
+    def __init__(self, limit: str, value, message: str, line=None, column=None):
+        super().__init__(message, line, column)
+        self.limit = limit
+        self.value = value
+
+
+class ParseError(DelugeError):
+    """The source is not valid Deluge."""
+
+    kind = "syntax"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One static error or warning found by the checker."""
+
+    message: str
+    line: int | None
+    column: int | None
+    severity: str = "error"  # or "warning"
+
+    def render(self, source: str | None, filename: str = "<script>") -> str:
+        return render_snippet(self.severity if self.severity == "warning" else "check",
+                              self.message, source, filename, self.line, self.column)
+
+
+class CheckError(DelugeError):
+    """The checker found static errors. `problems` holds all of them, in source order."""
+
+    kind = "check"
+
+    def __init__(self, problems: list[Problem]):
+        first = problems[0]
+        extra = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(first.message + extra, first.line, first.column)
+        self.problems = problems
+
+    def render(self, source: str | None, filename: str = "<script>") -> str:
+        return "\n".join(p.render(source, filename) for p in self.problems)
+
+
+_KIND_TITLES = {
+    "syntax": "syntax error",
+    "check": "error",
+    "warning": "warning",
+    "runtime": "runtime error",
+    "limit": "limit exceeded",
+}
+
+
+def render_snippet(kind: str, message: str, source: str | None, filename: str,
+                   line: int | None, column: int | None) -> str:
+    """Format `file:line:col: kind: message`, then the source line and a caret."""
+    title = _KIND_TITLES.get(kind, kind)
+    if line is None:
+        return f"{filename}: {title}: {message}"
+    col = column or 1
+    head = f"{filename}:{line}:{col}: {title}: {message}"
+    if not source:
+        return head
+    lines = source.splitlines()
+    if not 1 <= line <= len(lines):
+        return head
+    text = lines[line - 1].expandtabs(4)
+    raw = lines[line - 1]
+    # Keep the caret under the right character when the line holds tabs.
+    caret_col = len(raw[: col - 1].expandtabs(4))
+    gutter = f"{line:>4} | "
+    return f"{head}\n{gutter}{text}\n{' ' * len(gutter)}{' ' * caret_col}^"
