@@ -1,0 +1,147 @@
+"""Builtins for any value: null checks, constructors and the basic conversions."""
+
+from __future__ import annotations
+
+from ..errors import ScriptError
+from ..values import DEC, Collection, Decimal, TypedList, check_int, key_in, to_text, type_name
+from .registry import ANY, DATES, DECIMAL, NUMBER, TEXT, function, method
+
+
+@function("isNull", args=(1, 1))
+def is_null(rt, value):
+    """True for null and for empty text: `isNull("")` is true, `" "` is not (reference §7.2).
+
+    >>> isNull("")
+    true
+    >>> isNull(" ")
+    false
+    """
+    return value is None or (type(value) is str and value == "")
+
+
+@method("isNull", on=ANY)
+def is_null_method(rt, value):
+    """`x.isNull()`, the method form of isNull.
+
+    >>> "".isNull()
+    true
+    """
+    return is_null(rt, value)
+
+
+@function("Map", args=(0, 1))
+def new_map(rt, initial=None):
+    """A new, empty KEY-VALUE map; `Map({...})` copies a map literal.
+
+    >>> Map().size()
+    0
+    >>> Map({"a": 1}).get("a")
+    1
+    """
+    if initial is None:
+        return {}
+    if type(initial) is dict:
+        return dict(initial)
+    if type(initial) is Collection and initial.kind != "list":
+        return dict(initial.items)
+    raise ScriptError(f"Map() takes a KEY-VALUE map, not {type_name(initial)}")
+
+
+@function("List", args=(0, 1))
+def new_list(rt, initial=None):
+    """A new, empty LIST; `List({1, 2})` copies a list.
+
+    >>> List().size()
+    0
+    >>> List({1, 2}).size()
+    2
+    """
+    if initial is None:
+        return []
+    if type(initial) in (list, TypedList):
+        return list(initial)
+    if type(initial) is Collection and initial.kind != "map":
+        return list(initial.items)
+    raise ScriptError(f"List() takes a LIST, not {type_name(initial)}")
+
+
+@function("Collection", args=(0, None))
+def new_collection(rt, *items):
+    """A COLLECTION: `Collection()` empty, `Collection("a", "b")` index-value,
+    `Collection("k" : v)` key-value (reference §6).
+
+    >>> Collection("a", "b").size()
+    2
+    """
+    if not items:
+        return Collection()
+    pairs = [i for i in items if type(i) is tuple]
+    if pairs and len(pairs) != len(items):
+        raise ScriptError("Collection() cannot mix values and key : value pairs")
+    if pairs:
+        return Collection("map", {key_in(k): v for k, v in pairs})
+    rt.check_size(len(items))
+    return Collection("list", list(items))
+
+
+@method("toString", "toText", on=ANY, args=(0, 2))
+def to_string(rt, value, *fmt):
+    """The text form of a value, as `info` prints it.
+
+    A date-time with a pattern is formatted by the date builtins, which register their own
+    `toString` for DATE and DATE-TIME receivers.
+
+    >>> 12.toString()
+    "12"
+    >>> {1, 2}.toString()
+    "1,2"
+    """
+    if fmt:
+        raise ScriptError(f"toString() with a format needs a DATE-TIME value, not {type_name(value)}")
+    text = to_text(value)
+    rt.check_text(len(text))
+    return text
+
+
+@method("toNumber", "toLong", "toInt", on=TEXT + NUMBER + DECIMAL)
+def to_number(rt, value):
+    """A NUMBER: decimals are truncated, numeric text converts, anything else is an error.
+
+    `toNumber("134A123B")` and `toNumber("")` raise a runtime error (reference §7.3).
+
+    >>> "1234".toNumber()
+    1234
+    >>> 123.25.toNumber()
+    123
+    """
+    t = type(value)
+    if t is int:
+        return value
+    if t is Decimal:
+        return check_int(int(value), "toNumber")
+    text = value.strip()
+    if len(text) > 40:
+        raise ScriptError(f"toNumber: {text[:20]!r}... is not a number")
+    try:
+        if text.lstrip("+-").isdigit():
+            return check_int(int(text), "toNumber")
+        # Numeric text with a fraction truncates like a DECIMAL.
+        return check_int(int(DEC.create_decimal(text)), "toNumber")
+    except (ArithmeticError, ValueError):
+        raise ScriptError(f"toNumber: {value!r} is not a number") from None
+
+
+@method("toNumber", "toLong", on=DATES)
+def date_to_number(rt, value):
+    """A date-time as epoch milliseconds in the run's zone (reference §7.3:
+    `'31-Dec-1969 16:00:01'` gives 1000 in the default Pacific zone).
+
+    >>> '31-Dec-1969 16:00:01'.toNumber()
+    1000
+    """
+    import datetime as _dt
+
+    if type(value) is _dt.date:
+        value = _dt.datetime(value.year, value.month, value.day)
+    aware = value.replace(tzinfo=rt.zone)
+    return int(aware.timestamp() * 1000)

@@ -1,0 +1,506 @@
+"""Syntax tree to Python code objects (DESIGN.md: compile, do not walk trees).
+
+Sandbox invariant 1: generated code holds only mangled locals (`v_` + a name the grammar
+accepted, always ASCII), our own temporaries (`n_steps`, `t_3`), constants, and calls to
+helpers bound under generated names (`op_add`, `m_4`, `fn_2`, `k_0`). Script text never
+becomes an attribute or a global name: Python `ast` nodes are built directly, so nothing
+is re-tokenized, and method names are looked up in allowlist tables at compile time.
+
+Statements are counted per straight-line segment (`n_steps += k`) and checked on loop
+back-edges and at function entry (`rt.tick`). A `for each` counts once per iteration.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as _dt
+
+from . import nodes as n
+from . import ops, tasks
+from .builtins import load_all
+from .builtins.registry import METHODS, FunctionSpec, function_caller, lookup_function, \
+    method_dispatcher
+from .builtins.typed import new_typed_list
+from .checker import CONTEXT_NAMES, FunctionTable, dotted_path
+from .dateformats import parse_literal
+from .errors import ScriptError
+from .values import DEC, Collection, ErrorValue, to_text, type_name
+
+CODE_FILENAME = "<deluge>"
+
+_BINARY_HELPERS = {"+": "op_add", "-": "op_sub", "*": "op_mul", "/": "op_div", "%": "op_mod",
+                   "==": "op_eq", "=": "op_eq", "!=": "op_ne", "<": "op_lt", "<=": "op_le",
+                   ">": "op_gt", ">=": "op_ge"}
+_BOOLEAN_OPS = {"==", "=", "!=", "<", "<=", ">", ">="}
+
+
+def _throw(value):
+    return ScriptError(to_text(value) if value is not None else "null")
+
+
+def _new_collection():
+    return Collection()
+
+
+def _enter_catch(rt, exc, steps):
+    """The `catch (e)` value, and the step count including the failed callee's steps."""
+    from .program import locate
+    line, _ = locate(exc)
+    return ErrorValue(exc.message, line), max(steps, rt.steps)
+
+
+def _run_sysvar(rt, name):
+    return tasks.system_variable(rt, name)
+
+
+_RETURN_TYPES = {
+    "string": (str,), "text": (str,), "int": (int,), "number": (int,), "long": (int,),
+    "bigint": (int,), "decimal": (int, type(DEC.create_decimal(0))),
+    "float": (int, type(DEC.create_decimal(0))), "bool": (bool,), "boolean": (bool,),
+    "map": (dict, Collection), "list": (list, Collection), "collection": (Collection, list, dict),
+    "date": (_dt.date, _dt.datetime), "datetime": (_dt.date, _dt.datetime),
+}
+
+
+def _check_return(rt, value, type_word):
+    """`return` must match the declared type, or it is a runtime error (reference §1)."""
+    allowed = _RETURN_TYPES.get(type_word)
+    if allowed is None or value is None or type(value) in allowed:
+        return value
+    if type(value).__name__ == "TypedList" and list in allowed:
+        return value
+    raise ScriptError(f"the function returns {type_word} but the value returned is "
+                      f"{type_name(value)}")
+
+
+BASE_HELPERS = {
+    "op_add": ops.add, "op_sub": ops.sub, "op_mul": ops.mul, "op_div": ops.div,
+    "op_mod": ops.mod, "op_neg": ops.neg, "op_pos": ops.pos, "op_not": ops.not_,
+    "op_eq": ops.eq, "op_ne": ops.ne, "op_lt": ops.lt, "op_le": ops.le, "op_gt": ops.gt,
+    "op_ge": ops.ge, "op_truth": ops.truth, "op_isnull": ops.is_null, "op_each": ops.each,
+    "op_each_index": ops.each_index, "op_field": ops.field, "op_map": ops.map_literal,
+    "op_new_collection": _new_collection, "op_typed_list": new_typed_list,
+    "op_throw": _throw, "op_catch": _enter_catch, "op_sysvar": _run_sysvar,
+    "op_task": tasks.run_task, "op_block_task": tasks.run_block_task,
+    "op_return": _check_return, "ScriptError": ScriptError,
+}
+
+
+class Compiler:
+    """Compiles one checked module to a Python module code object plus its helper table."""
+
+    def __init__(self, module: n.Module):
+        load_all()
+        self.module = module
+        self.functions = FunctionTable(module)
+        self.helpers = dict(BASE_HELPERS)
+        self._helper_ids: dict[tuple, str] = {}
+        self.entry_names: dict[str, str] = {}  # Deluge function name -> python name
+        for i, fn in enumerate(module.functions):
+            self.entry_names[fn.name] = f"f_{i}"
+
+    # ---------------------------------------------------------------- helpers
+
+    def helper(self, kind: str, key, make) -> str:
+        ident = self._helper_ids.get((kind, key))
+        if ident is None:
+            ident = f"{kind}_{len(self._helper_ids)}"
+            self._helper_ids[(kind, key)] = ident
+            self.helpers[ident] = make()
+        return ident
+
+    def constant(self, value) -> ast.expr:
+        if value is None or type(value) in (str, int, bool):
+            return ast.Constant(value)
+        ident = self.helper("k", (type(value).__name__, repr(value)), lambda: value)
+        return ast.Name(ident, ast.Load())
+
+    # ---------------------------------------------------------------- module
+
+    def function(self, pyname, params, body, fn, span) -> ast.FunctionDef:
+        self.fn = fn
+        self.temp_count = 0
+        self.loop_depth = 0
+        param_names = [p.name for p in params]
+        assigned = _assigned_names(body) - set(param_names)
+        reads_input = "input" not in param_names and _reads_name(body, "input")
+        prologue = [
+            _expr(_call_attr("rt", "enter")),
+            _assign("n_mark", _call_attr("rt", "tick", _name("n_steps"))),
+        ]
+        for name in sorted(assigned - ({"input"} if reads_input else set())):
+            prologue.append(_assign(_var(name), ast.Constant(None)))
+        if reads_input:
+            prologue.append(_assign(_var("input"), ast.Attribute(_name("rt"), "record", ast.Load())))
+        stmts = self.block(body)
+        stmts.append(ast.Return(ast.Constant(None)))
+        guarded = ast.Try(body=stmts, handlers=[], orelse=[], finalbody=[
+            _assign_attr("rt", "steps", _name("n_steps")),
+            _expr(_call_attr("rt", "leave")),
+        ])
+        args = [ast.arg("rt")] + [ast.arg(_var(p)) for p in param_names] + [ast.arg("n_steps")]
+        node = ast.FunctionDef(
+            name=pyname,
+            args=ast.arguments(posonlyargs=[], args=args, vararg=None, kwonlyargs=[],
+                               kw_defaults=[], kwarg=None, defaults=[]),
+            body=prologue + [guarded], decorator_list=[], returns=None)
+        return _at(node, span)
+
+    # ---------------------------------------------------------------- statements
+
+    def block(self, stmts, extra_steps: int = 0) -> list[ast.stmt]:
+        """Statements with their step counts: one `n_steps += k` per straight-line segment."""
+        out: list[ast.stmt] = []
+        segments = _segments(stmts)
+        for i, segment in enumerate(segments):
+            count = sum(0 if type(s) in (n.ForEach, n.Empty) else 1 for s in segment)
+            if i == 0:
+                count += extra_steps
+            if count:
+                out.append(_at(ast.AugAssign(_name("n_steps", ast.Store()), ast.Add(),
+                                             ast.Constant(count)), segment[0].span))
+            for s in segment:
+                out.extend(self.stmt(s))
+        if not segments and extra_steps:
+            out.append(ast.AugAssign(_name("n_steps", ast.Store()), ast.Add(),
+                                     ast.Constant(extra_steps)))
+        return out
+
+    def stmt(self, s: n.Node) -> list[ast.stmt]:
+        method = getattr(self, "s_" + type(s).__name__)
+        result = method(s)
+        nodes = result if isinstance(result, list) else [result]
+        for node in nodes:
+            _at(node, s.span)
+        return nodes
+
+    def s_Assign(self, s):
+        return _assign(_var(s.name), self.expr(s.value))
+
+    def s_ExprStmt(self, s):
+        return ast.Expr(self.expr(s.expr))
+
+    def s_Empty(self, s):
+        return []
+
+    def s_Info(self, s):
+        return ast.Expr(_call_attr("rt", "info", self.expr(s.value)))
+
+    def s_Return(self, s):
+        if s.value is None:
+            return ast.Return(ast.Constant(None))
+        value = self.expr(s.value)
+        if self.fn is not None and self.fn.return_type.lower() in _RETURN_TYPES:
+            value = _call("op_return", _name("rt"), value, ast.Constant(self.fn.return_type.lower()))
+        return ast.Return(value)
+
+    def s_Throw(self, s):
+        return ast.Raise(exc=_call("op_throw", self.expr(s.value)), cause=None)
+
+    def s_Break(self, s):
+        return ast.Break()
+
+    def s_Continue(self, s):
+        return ast.Continue()
+
+    def s_If(self, s):
+        orelse = self.block(s.orelse) if s.orelse is not None else []
+        for cond, body in reversed(s.branches[1:]):
+            test = self.condition(cond)
+            node = _at(ast.If(test=test, body=self.block(body) or [ast.Pass()], orelse=orelse),
+                       cond.span)
+            # An `else if` counts as one more executed statement when it is tested.
+            orelse = [_at(ast.AugAssign(_name("n_steps", ast.Store()), ast.Add(), ast.Constant(1)),
+                          cond.span), node]
+        first_cond, first_body = s.branches[0]
+        return ast.If(test=self.condition(first_cond), body=self.block(first_body) or [ast.Pass()],
+                      orelse=orelse)
+
+    def s_ForEach(self, s):
+        helper = "op_each_index" if s.index else "op_each"
+        body = self.block(s.body, extra_steps=1)
+        back_edge = _at(ast.If(
+            test=ast.Compare(_name("n_steps"), [ast.Gt()], [_name("n_mark")]),
+            body=[_assign("n_mark", _call_attr("rt", "tick", _name("n_steps")))], orelse=[]),
+            s.span)
+        body.insert(1, back_edge)
+        return ast.For(target=_name(_var(s.var), ast.Store()),
+                       iter=_call(helper, _name("rt"), self.expr(s.iterable)),
+                       body=body, orelse=[])
+
+    def s_Try(self, s):
+        temp = self.temp()
+        pair = _call("op_catch", _name("rt"), _name(temp), _name("n_steps"))
+        handler_body = [
+            _at(ast.Assign(targets=[ast.Tuple([_name(_var(s.var), ast.Store()),
+                                               _name("n_steps", ast.Store())], ast.Store())],
+                           value=pair), s.var_span),
+        ] + self.block(s.handler)
+        handler = ast.ExceptHandler(type=_name("ScriptError"), name=temp,
+                                    body=handler_body or [ast.Pass()])
+        return ast.Try(body=self.block(s.body) or [ast.Pass()], handlers=[handler], orelse=[],
+                       finalbody=[])
+
+    # ---------------------------------------------------------------- expressions
+
+    def temp(self) -> str:
+        self.temp_count += 1
+        return f"t_{self.temp_count}"
+
+    def expr(self, e: n.Node) -> ast.expr:
+        method = getattr(self, "e_" + type(e).__name__)
+        return _at(method(e), e.span)
+
+    def condition(self, e: n.Node) -> ast.expr:
+        """A Python bool for `if`, `&&`, `||`, `!`: checked only when it may not be one."""
+        node = self.expr(e)
+        if _is_boolean(e):
+            return node
+        return _at(_call("op_truth", _name("rt"), node), e.span)
+
+    def e_Literal(self, e):
+        if e.kind == "decimal":
+            return self.constant(DEC.create_decimal(e.value))
+        return ast.Constant(e.value)
+
+    def e_QuotedLiteral(self, e):
+        value = parse_literal(e.text)
+        return self.constant(e.text if value is None else value)
+
+    def e_Var(self, e):
+        return _name(_var(e.name))
+
+    def e_BinOp(self, e):
+        call = _call(_BINARY_HELPERS[e.op], _name("rt"), self.expr(e.left), self.expr(e.right))
+        return _at(call, e.op_span)
+
+    def e_Logic(self, e):
+        op = ast.And() if e.op == "&&" else ast.Or()
+        return ast.BoolOp(op=op, values=[self.condition(o) for o in e.operands])
+
+    def e_Unary(self, e):
+        if e.op == "!":
+            if _is_boolean(e.operand):
+                return ast.UnaryOp(ast.Not(), self.expr(e.operand))
+            return _call("op_not", _name("rt"), self.expr(e.operand))
+        return _call("op_neg" if e.op == "-" else "op_pos", _name("rt"), self.expr(e.operand))
+
+    def e_InlineIf(self, e):
+        return ast.IfExp(test=self.condition(e.cond), body=self.expr(e.then), orelse=self.expr(e.other))
+
+    def e_IfNull(self, e):
+        temp = self.temp()
+        test = _call("op_isnull", ast.NamedExpr(_name(temp, ast.Store()), self.expr(e.value)))
+        return ast.IfExp(test=test, body=self.expr(e.other), orelse=_name(temp))
+
+    def e_ListLit(self, e):
+        return ast.List([self.expr(i) for i in e.items], ast.Load())
+
+    def e_MapLit(self, e):
+        if all(isinstance(k, n.Literal) and k.kind in ("text", "number") for k, _ in e.pairs):
+            return ast.Dict([self.expr(k) for k, _ in e.pairs], [self.expr(v) for _, v in e.pairs])
+        pairs = ast.List([ast.Tuple([self.expr(k), self.expr(v)], ast.Load()) for k, v in e.pairs],
+                         ast.Load())
+        return _call("op_map", _name("rt"), pairs)
+
+    def e_EmptyBraces(self, e):
+        return _call("op_new_collection")
+
+    def e_TypedListNew(self, e):
+        return _call("op_typed_list", _name("rt"), ast.Constant(e.elem_type), *self.args(e.args))
+
+    def e_PairArg(self, e):
+        return ast.Tuple([self.expr(e.key), self.expr(e.value)], ast.Load())
+
+    def args(self, args) -> list[ast.expr]:
+        return [self.expr(a) for a in args]
+
+    def e_Call(self, e):
+        fn = self.functions.find(e.name)
+        if fn is not None:
+            return self.user_call(fn, e.args)
+        spec = lookup_function(e.name)
+        if isinstance(spec, FunctionSpec):
+            ident = self.helper("fn", spec.name.lower(), lambda: function_caller(spec))
+        else:
+            ident = self.helper("m", e.name.lower(), lambda: method_dispatcher(e.name))
+        return _call(ident, _name("rt"), *self.args(e.args))
+
+    def user_call(self, fn: n.FunctionDef, args) -> ast.expr:
+        """`(f_1(rt, a, b, n_steps), n_steps := rt.steps)[0]`: the callee continues our step
+        count and hands it back."""
+        call = _call(self.entry_names[fn.name], _name("rt"), *self.args(args), _name("n_steps"))
+        resync = ast.NamedExpr(_name("n_steps", ast.Store()),
+                               ast.Attribute(_name("rt"), "steps", ast.Load()))
+        return ast.Subscript(ast.Tuple([call, resync], ast.Load()), ast.Constant(0), ast.Load())
+
+    def e_MethodCall(self, e):
+        path = dotted_path(e.receiver, self._is_local)
+        if path is not None:
+            dotted = ".".join(path + (e.name,))
+            if path[0].lower() == "zoho":
+                args = ast.Tuple(self.args(e.args), ast.Load())
+                return _call("op_task", _name("rt"), ast.Constant(tasks.lookup(dotted).name), args)
+            return self.user_call(self.functions.find_qualified(path + (e.name,)), e.args)
+        ident = self.helper("m", e.name.lower(), lambda: method_dispatcher(e.name))
+        call = _call(ident, _name("rt"), self.expr(e.receiver), *self.args(e.args))
+        return _at(call, e.name_span)
+
+    def e_Field(self, e):
+        path = dotted_path(e, self._is_local)
+        if path is not None and path[0].lower() == "zoho":
+            return _call("op_sysvar", _name("rt"), ast.Constant(path[1]))
+        return _call("op_field", _name("rt"), self.expr(e.receiver), ast.Constant(e.name))
+
+    def e_Task(self, e):
+        keys, values = [], []
+        for key, value, _ in e.params:
+            keys.append(ast.Constant(key))
+            if isinstance(value, tuple):
+                values.append(ast.List([self.expr(v) for v in value], ast.Load()))
+            else:
+                values.append(self.expr(value))
+        return _call("op_block_task", _name("rt"), ast.Constant(e.name), ast.Dict(keys, values))
+
+    def _is_local(self, name: str) -> bool:
+        return name in self._locals
+
+    # The checker decided which names are variables; the compiler agrees by using the same
+    # rule: a name is a variable if the function assigns it, declares it, or it is `input`.
+    @property
+    def _locals(self) -> set:
+        return self._local_cache
+
+    def compile_function_locals(self, params, body):
+        self._local_cache = _assigned_names(body) | set(params) | CONTEXT_NAMES
+
+
+def _segments(stmts) -> list[list]:
+    """Split a block after each compound statement, so that a step count never includes
+    statements that a `break`, `continue` or `return` inside it may skip."""
+    segments, current = [], []
+    for s in stmts:
+        current.append(s)
+        if type(s) in (n.If, n.ForEach, n.Try):
+            segments.append(current)
+            current = []
+    if current:
+        segments.append(current)
+    return segments
+
+
+def _is_boolean(e: n.Node) -> bool:
+    if isinstance(e, n.BinOp):
+        return e.op in _BOOLEAN_OPS
+    if isinstance(e, n.Logic):
+        return True
+    if isinstance(e, n.Unary) and e.op == "!":
+        return True
+    return isinstance(e, n.Literal) and e.kind == "boolean"
+
+
+def _assigned_names(body) -> set:
+    names = set()
+    stack = list(body)
+    while stack:
+        s = stack.pop()
+        t = type(s)
+        if t is n.Assign:
+            names.add(s.name)
+        elif t is n.ForEach:
+            names.add(s.var)
+            stack.extend(s.body)
+        elif t is n.If:
+            for _, b in s.branches:
+                stack.extend(b)
+            stack.extend(s.orelse or ())
+        elif t is n.Try:
+            names.add(s.var)
+            stack.extend(s.body)
+            stack.extend(s.handler)
+    return names
+
+
+def _reads_name(body, name: str) -> bool:
+    """Whether any expression in the body mentions the variable `name`."""
+    import dataclasses
+
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, n.Var) and node.name == name:
+            return True
+        if isinstance(node, tuple):
+            stack.extend(node)
+        elif dataclasses.is_dataclass(node):
+            for f in dataclasses.fields(node):
+                value = getattr(node, f.name)
+                if isinstance(value, (n.Node, tuple)):
+                    stack.append(value)
+    return False
+
+
+# ---------------------------------------------------------------- ast builders
+
+def _var(name: str) -> str:
+    # The grammar only accepts ASCII identifiers; assert it, because a non-ASCII name
+    # would be NFKC-normalized by CPython (`__ｉｍｐｏｒｔ__` -> `__import__`).
+    assert name.isascii() and (name.replace("_", "a").isalnum()), name
+    return "v_" + name
+
+
+def _name(ident: str, ctx=None) -> ast.Name:
+    return ast.Name(ident, ctx or ast.Load())
+
+
+def _call(func: str, *args) -> ast.Call:
+    return ast.Call(func=_name(func), args=list(args), keywords=[])
+
+
+def _call_attr(obj: str, attr: str, *args) -> ast.Call:
+    return ast.Call(func=ast.Attribute(_name(obj), attr, ast.Load()), args=list(args), keywords=[])
+
+
+def _assign(target: str, value: ast.expr) -> ast.Assign:
+    return ast.Assign(targets=[_name(target, ast.Store())], value=value)
+
+
+def _assign_attr(obj: str, attr: str, value: ast.expr) -> ast.Assign:
+    return ast.Assign(targets=[ast.Attribute(_name(obj), attr, ast.Store())], value=value)
+
+
+def _expr(value: ast.expr) -> ast.Expr:
+    return ast.Expr(value)
+
+
+def _at(node, span: n.Span):
+    """Give a Python node the Deluge position (line, 0-based column) of a span."""
+    if span.line:
+        node.lineno = span.line
+        node.col_offset = max(span.column - 1, 0)
+        node.end_lineno = span.end_line or span.line
+        node.end_col_offset = max((span.end_column or span.column) - 1, 0)
+    return node
+
+
+def compile_module(module: n.Module):
+    """(code object, helper table, entry names) for a checked module."""
+    compiler = Compiler(module)
+    tree = _compile_tree(compiler)
+    code = compile(tree, CODE_FILENAME, "exec", dont_inherit=True)
+    return code, compiler.helpers, compiler.entry_names, tree
+
+
+def _compile_tree(compiler: Compiler) -> ast.Module:
+    module = compiler.module
+    functions = []
+    if module.body or not module.functions:
+        compiler.compile_function_locals((), module.body)
+        functions.append(compiler.function("f_main", (), module.body, None, module.span))
+    for fn in module.functions:
+        compiler.compile_function_locals([p.name for p in fn.params], fn.body)
+        functions.append(compiler.function(compiler.entry_names[fn.name], fn.params, fn.body, fn,
+                                           fn.span))
+    tree = ast.Module(body=functions, type_ignores=[])
+    ast.fix_missing_locations(tree)
+    return tree

@@ -1,0 +1,274 @@
+"""The embedding API: compile Deluge source into an immutable Program, and run it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from . import nodes as n
+from .builder import build
+from .checker import check
+from .compiler import CODE_FILENAME, compile_module
+from .dateformats import parse_literal
+from .errors import CheckError, DelugeError, LimitError, Problem, ScriptError
+from .limits import CRM, Limits
+from .parser import parse
+from .runtime import Run
+from .services import NO_SERVICES, Services
+from .values import DEC, from_plain, to_json_text, to_plain
+
+
+@dataclass(frozen=True)
+class Stats:
+    statements: int
+    ms: float
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a successful run gives back: the returned value, the `info` lines, and stats."""
+
+    value: object
+    info: tuple[str, ...]
+    stats: Stats
+
+    def plain_value(self):
+        """The returned value as plain JSON-ready Python data (DESIGN.md's value mapping)."""
+        return to_plain(self.value)
+
+    def to_json(self) -> dict:
+        return {"ok": True, "return": self.plain_value(), "info": list(self.info), "error": None,
+                "stats": {"statements": self.stats.statements, "ms": round(self.stats.ms, 3)}}
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    """A function a Program defines: its Deluge name, parameters and return type."""
+
+    name: str
+    qualified_name: str
+    params: tuple[tuple[str, str], ...]  # (type, name)
+    return_type: str
+
+
+class Program:
+    """A compiled Deluge module. Immutable, and safe to run from many threads at once."""
+
+    __slots__ = ("source", "filename", "warnings", "functions", "_globals", "_entries",
+                 "_main", "_python_tree")
+
+    def __init__(self, source: str, filename: str, module: n.Module, warnings: tuple[Problem, ...]):
+        code, helpers, entry_names, tree = compile_module(module)
+        scope = {"__builtins__": {}}
+        scope.update(helpers)
+        exec(code, scope)  # defines f_main / f_0...; nothing else runs
+        self.source = source
+        self.filename = filename
+        self.warnings = warnings
+        self.functions = tuple(
+            FunctionInfo(fn.name, fn.display_name, tuple((p.type_name, p.name) for p in fn.params),
+                         fn.return_type) for fn in module.functions)
+        self._entries = {fn.name: scope[entry_names[fn.name]] for fn in module.functions}
+        self._main = scope.get("f_main")
+        self._globals = scope
+        self._python_tree = tree
+
+    def __setattr__(self, name, value):
+        if hasattr(self, "_python_tree"):
+            raise AttributeError("a Program is immutable")
+        object.__setattr__(self, name, value)
+
+    def python_source(self) -> str:
+        """The generated Python, for review and for the RestrictedPython tripwire test."""
+        import ast
+        return ast.unparse(self._python_tree)
+
+    # ---------------------------------------------------------------- running
+
+    def run(self, args: dict | None = None, *, record: dict | None = None,
+            services: Services | None = None, limits: Limits | None = None,
+            function: str | None = None) -> Result:
+        """Run the main body, or `function`, or the first function of the file.
+
+        `args` maps argument names to plain Python values; `record` is the record the
+        function runs against (readable as `input.Field`, and mapped onto arguments named
+        after its fields). Raises DelugeError (ScriptError, LimitError) on failure.
+        """
+        limits = limits or CRM
+        rt = Run(limits, services or NO_SERVICES)
+        rt.record = from_plain(record or {})
+        entry, info = self._entry(function)
+        argv = self._bind(info, args or {}, rt.record)
+        started = time.perf_counter()
+        try:
+            value = entry(rt, *argv, 0)
+        except DelugeError as err:
+            _attach_position(err)
+            raise
+        except RecursionError:
+            raise LimitError("call_depth", limits.call_depth,
+                             "the function nests too deeply for the engine") from None
+        except MemoryError:
+            raise LimitError("memory_bytes", limits.memory_bytes,
+                             "the function ran out of memory") from None
+        except Exception as exc:  # a defect in the engine: never show Python's own text
+            err = ScriptError("internal error in the engine while running this statement")
+            err.at(*locate(exc))
+            if os.environ.get("DG_DEBUG"):
+                raise err from exc
+            raise err from None
+        elapsed = (time.perf_counter() - started) * 1000
+        _check_return_size(value, limits)
+        return Result(value, tuple(rt.info_lines), Stats(rt.steps, elapsed))
+
+    def _entry(self, function: str | None):
+        if function is not None:
+            for info in self.functions:
+                if function in (info.name, info.qualified_name):
+                    return self._entries[info.name], info
+            names = ", ".join(f.qualified_name for f in self.functions) or "none"
+            raise DelugeError(f"no function named {function!r} in {self.filename} "
+                              f"(functions: {names})")
+        if self._main is not None:
+            return self._main, None
+        first = self.functions[0]
+        return self._entries[first.name], first
+
+    def _bind(self, info: FunctionInfo | None, args: dict, record: dict) -> list:
+        if info is None:
+            if args:
+                raise DelugeError("this script has no function declaration, so it takes no "
+                                  "arguments; declare one, like: void f(string name) { ... }")
+            return []
+        known = {name for _, name in info.params}
+        unknown = sorted(set(args) - known)
+        if unknown:
+            raise DelugeError(f"function {info.qualified_name} has no argument "
+                              f"{', '.join(repr(u) for u in unknown)} "
+                              f"(its arguments: {', '.join(sorted(known)) or 'none'})")
+        values = []
+        for type_name, name in info.params:
+            if name in args:
+                values.append(convert_argument(args[name], type_name, name))
+            else:
+                # CRM-style argument mapping: an argument named after a record field
+                # receives that field's value.
+                values.append(record.get(name))
+        return values
+
+
+def convert_argument(value, type_name: str, name: str):
+    """A host value for a declared argument type; text from the command line converts."""
+    value = from_plain(value)
+    if type(value) is not str:
+        return value
+    kind = type_name.lower()
+    try:
+        if kind in ("int", "number", "long", "bigint"):
+            return int(value.strip())
+        if kind in ("decimal", "float", "double"):
+            return DEC.create_decimal(value.strip())
+        if kind in ("bool", "boolean"):
+            if value.strip().lower() in ("true", "false"):
+                return value.strip().lower() == "true"
+            raise ValueError
+        if kind in ("map", "list", "collection"):
+            import json
+            return from_plain(json.loads(value))
+        if kind in ("date", "datetime"):
+            parsed = parse_literal(value)
+            if parsed is None:
+                raise ValueError
+            return parsed
+    except (ValueError, ArithmeticError):
+        raise DelugeError(f"argument {name!r} is declared {type_name}, and {value!r} is not "
+                          f"a valid {type_name}") from None
+    return value
+
+
+def _check_return_size(value, limits: Limits) -> None:
+    if type(value) in (str,) and len(value) <= limits.return_bytes // 4:
+        return
+    if value is None or type(value) in (int, bool):
+        return
+    size = len(to_json_text(value).encode("utf-8", "surrogatepass"))
+    if size > limits.return_bytes:
+        raise LimitError("return_bytes", limits.return_bytes,
+                         f"the returned value is {size:,} bytes as JSON "
+                         f"(limit 'return_bytes' = {limits.return_bytes})")
+
+
+# ---------------------------------------------------------------- positions
+
+def locate(exc: BaseException) -> tuple[int | None, int | None]:
+    """The Deluge line and column where an exception left generated code (innermost)."""
+    found = (None, None)
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename == CODE_FILENAME:
+            found = _position(code, tb.tb_lasti, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _position(code, lasti: int, lineno: int) -> tuple[int, int | None]:
+    positions = list(code.co_positions())
+    index = lasti // 2
+    if 0 <= index < len(positions):
+        line, _, col, _ = positions[index]
+        if line:
+            return line, (col + 1 if col is not None else None)
+    return lineno, None
+
+
+def _attach_position(err: DelugeError) -> None:
+    if err.line is None:
+        err.at(*locate(err))
+
+
+# ---------------------------------------------------------------- compiling
+
+_CACHE: OrderedDict = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 256
+
+
+def compile(source: str, filename: str = "<script>", *, limits: Limits | None = None,
+            cache: bool = True) -> Program:
+    """Parse, check and compile Deluge source. Raises ParseError or CheckError.
+
+    Programs are cached by source text, so compiling the same function again is cheap.
+    """
+    limits = limits or CRM
+    key = (hashlib.sha256(source.encode("utf-8", "surrogatepass")).digest(), filename,
+           limits.parse_nesting, limits.source_bytes)
+    if cache:
+        with _CACHE_LOCK:
+            program = _CACHE.get(key)
+            if program is not None:
+                _CACHE.move_to_end(key)
+                return program
+    module = build(parse(source, max_nesting=limits.parse_nesting, max_bytes=limits.source_bytes))
+    problems = check(module)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise CheckError(errors)
+    program = Program(source, filename, module, tuple(p for p in problems if p.severity != "error"))
+    if cache:
+        with _CACHE_LOCK:
+            _CACHE[key] = program
+            if len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return program
+
+
+def check_source(source: str, *, limits: Limits | None = None) -> list[Problem]:
+    """Every static problem in `source`: a syntax error stops parsing, so it comes alone."""
+    limits = limits or CRM
+    module = build(parse(source, max_nesting=limits.parse_nesting, max_bytes=limits.source_bytes))
+    return check(module)

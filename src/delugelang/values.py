@@ -1,0 +1,310 @@
+"""Deluge values: the Python types that model them, their names, and how they print.
+
+Scripts only ever hold these values (DESIGN.md, sandbox invariant 2):
+
+| Deluge         | Python                                   |
+|----------------|------------------------------------------|
+| TEXT           | str                                      |
+| NUMBER         | int, range-checked to 64 bits            |
+| DECIMAL        | decimal.Decimal (private context)        |
+| BOOLEAN        | bool                                     |
+| null           | None                                     |
+| LIST           | list, or TypedList for `List:Text()`     |
+| KEY-VALUE      | dict (non-text keys wrapped, see MapKey) |
+| COLLECTION     | Collection                               |
+| DATE           | datetime.date                            |
+| DATE-TIME      | datetime.datetime (naive, run time zone) |
+| TIME           | datetime.time (Creator)                  |
+| caught error   | ErrorValue                               |
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import decimal
+import json
+
+from .errors import ScriptError
+
+Decimal = decimal.Decimal
+
+INT_MIN = -(2**63)
+INT_MAX = 2**63 - 1
+
+# One private context: never the thread's default (sandbox.md §3.4).
+DEC = decimal.Context(
+    prec=34,
+    rounding=decimal.ROUND_HALF_UP,
+    Emax=999_999,
+    Emin=-999_999,
+    traps=[decimal.InvalidOperation, decimal.Overflow, decimal.DivisionByZero],
+)
+
+
+class TypedList(list):
+    """A list declared as `List:Text()`, `List:Int()`... that converts what is added."""
+
+    __slots__ = ("elem_type",)
+
+    def __init__(self, elem_type: str, items=()):
+        super().__init__(items)
+        self.elem_type = elem_type
+
+
+class Collection:
+    """Deluge's COLLECTION: an index-value list or a key-value map, fixed by first use.
+
+    `{}` is a Collection too: the docs use `{}` both as an empty map and an empty list.
+    """
+
+    __slots__ = ("kind", "items")
+
+    def __init__(self, kind: str | None = None, items=None):
+        self.kind = kind  # None until the first insert, then "list" or "map"
+        self.items = items if items is not None else ([] if kind == "list" else {})
+
+    def as_list(self) -> list:
+        if self.kind == "map":
+            raise ScriptError("a key-value collection cannot be used as a list")
+        if self.kind is None:
+            self.kind, self.items = "list", []
+        return self.items
+
+    def as_map(self) -> dict:
+        if self.kind == "list":
+            raise ScriptError("an index-value collection cannot be used as a map")
+        if self.kind is None:
+            self.kind, self.items = "map", {}
+        return self.items
+
+
+class ErrorValue:
+    """The value a `catch (e)` variable holds: prints as the message; has message and lineNo."""
+
+    __slots__ = ("message", "line")
+
+    def __init__(self, message: str, line: int | None):
+        self.message = message
+        self.line = line
+
+
+class MapKey:
+    """A non-text map key, kept apart by Deluge type.
+
+    Python would merge 1, 1.0 and True into one dict key; Java's HashMap keeps Long 1,
+    Double 1.0 and Boolean true apart, so we wrap every key that is not TEXT or NUMBER.
+    """
+
+    __slots__ = ("kind", "value", "_hash")
+
+    def __init__(self, value):
+        self.kind = type_name(value)
+        self.value = value
+        self._hash = hash((self.kind, freeze(value)))
+
+    def __hash__(self):
+        return self._hash
+
+    def __eq__(self, other):
+        return (isinstance(other, MapKey) and self.kind == other.kind
+                and freeze(self.value) == freeze(other.value))
+
+
+def freeze(value):
+    """A hashable snapshot of a value, for map keys that are lists or maps."""
+    if type(value) is list or type(value) is TypedList:
+        return ("list", tuple(freeze(v) for v in value))
+    if type(value) is dict:
+        return ("map", tuple((k, freeze(v)) for k, v in value.items()))
+    if type(value) is Collection:
+        return ("coll", freeze(value.items))
+    return (type(value).__name__, value)
+
+
+def key_in(key):
+    """The dict key under which a Deluge key is stored."""
+    t = type(key)
+    if t is str or t is int:
+        return key
+    if key is None:
+        raise ScriptError("a map key cannot be null")
+    return MapKey(key)
+
+
+def key_out(key):
+    """The Deluge value of a stored dict key."""
+    return key.value if type(key) is MapKey else key
+
+
+_TYPE_NAMES = {
+    str: "TEXT",
+    int: "NUMBER",
+    bool: "BOOLEAN",
+    Decimal: "DECIMAL",
+    type(None): "NULL",
+    list: "LIST",
+    TypedList: "LIST",
+    dict: "KEY-VALUE",
+    Collection: "COLLECTION",
+    _dt.date: "DATE",
+    _dt.datetime: "DATE-TIME",
+    _dt.time: "TIME",
+    ErrorValue: "TEXT",
+}
+
+
+def type_name(value) -> str:
+    """Deluge's name for the type of a value (used in error messages)."""
+    return _TYPE_NAMES.get(type(value), "VALUE")
+
+
+def is_deluge_value(value) -> bool:
+    return type(value) in _TYPE_NAMES
+
+
+def check_int(value: int, operation: str = "arithmetic") -> int:
+    """Raise Deluge's overflow error when a NUMBER leaves the 64-bit range."""
+    if INT_MIN <= value <= INT_MAX:
+        return value
+    raise ScriptError(f"{operation} result is out of the NUMBER range "
+                      f"({INT_MIN} to {INT_MAX})")
+
+
+# ---------------------------------------------------------------------------
+# Printing
+
+DATE_FORMAT = "%d-%b-%Y"
+DATETIME_FORMAT = "%d-%b-%Y %H:%M:%S"
+
+
+def decimal_text(value: Decimal) -> str:
+    """A DECIMAL as Deluge prints it: plain notation, never an exponent."""
+    if value.is_nan() or value.is_infinite():
+        raise ScriptError("invalid decimal value")
+    text = format(value, "f")
+    if text in ("-0", "-0.0"):
+        return text[1:]
+    return text
+
+
+def to_text(value) -> str:
+    """The text form of any value, as `info`, `toString()` and `"" + x` show it.
+
+    Lists print their elements joined by "," with no brackets (reference §8), maps print
+    as compact JSON, and null prints as "null" (Java's String.valueOf).
+    """
+    t = type(value)
+    if t is str:
+        return value
+    if t is int:
+        return str(value)
+    if t is bool:
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if t is Decimal:
+        return decimal_text(value)
+    if t is list or t is TypedList:
+        return ",".join(element_text(v) for v in value)
+    if t is dict:
+        return to_json_text(value)
+    if t is Collection:
+        return to_text(value.items)
+    if t is _dt.datetime:
+        return value.strftime(DATETIME_FORMAT)
+    if t is _dt.date:
+        return value.strftime(DATE_FORMAT)
+    if t is _dt.time:
+        return value.strftime("%H:%M:%S")
+    if t is ErrorValue:
+        return value.message
+    raise ScriptError("this value cannot be shown as text")
+
+
+def element_text(value) -> str:
+    """How an element prints inside a list: nested maps as JSON, nested lists in braces."""
+    t = type(value)
+    if t is list or t is TypedList:
+        return "{" + ",".join(element_text(v) for v in value) + "}"
+    return to_text(value)
+
+
+def to_plain(value, depth: int = 0):
+    """Convert to plain JSON-able Python data (DESIGN.md's --json value mapping)."""
+    if depth > 200:
+        raise ScriptError("value is nested too deeply to convert (a map or list contains itself?)")
+    t = type(value)
+    if t is str or t is int or t is bool or value is None:
+        return value
+    if t is Decimal:
+        return value
+    if t is list or t is TypedList:
+        return [to_plain(v, depth + 1) for v in value]
+    if t is dict:
+        return {to_text(key_out(k)): to_plain(v, depth + 1) for k, v in value.items()}
+    if t is Collection:
+        return to_plain(value.items, depth + 1)
+    if t in (_dt.date, _dt.datetime, _dt.time, ErrorValue):
+        return to_text(value)
+    raise ScriptError("this value cannot be converted to JSON")
+
+
+class _DecimalEncoder(json.JSONEncoder):
+    def default(self, o):
+        if isinstance(o, Decimal):
+            return _RawNumber(decimal_text(o))
+        return super().default(o)
+
+
+class _RawNumber(float):
+    """Lets json emit a Decimal's exact digits (json calls float.__repr__)."""
+
+    def __new__(cls, text):
+        obj = super().__new__(cls, float(text))
+        obj.text = text
+        return obj
+
+    def __repr__(self):
+        return self.text
+
+
+def to_json_text(value, indent=None) -> str:
+    """Compact JSON in insertion order, as Deluge prints a map."""
+    plain = to_plain(value)
+    return json.dumps(_decimals_to_raw(plain), ensure_ascii=False,
+                      separators=(",", ":") if indent is None else None, indent=indent)
+
+
+def _decimals_to_raw(plain):
+    t = type(plain)
+    if t is Decimal:
+        text = decimal_text(plain)
+        return int(text) if "." not in text else _RawNumber(text)
+    if t is list:
+        return [_decimals_to_raw(v) for v in plain]
+    if t is dict:
+        return {k: _decimals_to_raw(v) for k, v in plain.items()}
+    return plain
+
+
+def from_plain(data, depth: int = 0):
+    """Convert host or JSON data (dict/list/str/int/float/bool/None) into Deluge values."""
+    if depth > 200:
+        raise ScriptError("data is nested too deeply")
+    t = type(data)
+    if t is str or t is bool or data is None:
+        return data
+    if t is int:
+        return check_int(data, "number")
+    if t is float:
+        return DEC.create_decimal(repr(data))
+    if t is Decimal:
+        return data
+    if t is list or t is tuple:
+        return [from_plain(v, depth + 1) for v in data]
+    if t is dict:
+        return {key_in(from_plain(k, depth + 1)) if type(k) is not str else k: from_plain(v, depth + 1)
+                for k, v in data.items()}
+    if isinstance(data, (_dt.date, _dt.time)):
+        return data
+    raise ScriptError("host data holds a value of an unsupported type")
