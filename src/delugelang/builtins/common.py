@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..errors import ScriptError
 from ..values import DEC, Collection, Decimal, TypedList, check_int, key_in, to_text, type_name
-from .registry import ANY, DATES, DECIMAL, NUMBER, TEXT, function, method
+from .registry import ANY, DECIMAL, NUMBER, TEXT, function, method
 
 
 @function("isNull", args=(1, 1))
@@ -129,19 +129,3 @@ def to_number(rt, value):
         return check_int(int(DEC.create_decimal(text)), "toNumber")
     except (ArithmeticError, ValueError):
         raise ScriptError(f"toNumber: {value!r} is not a number") from None
-
-
-@method("toNumber", "toLong", on=DATES)
-def date_to_number(rt, value):
-    """A date-time as epoch milliseconds in the run's zone (reference §7.3:
-    `'31-Dec-1969 16:00:01'` gives 1000 in the default Pacific zone).
-
-    >>> '31-Dec-1969 16:00:01'.toNumber()
-    1000
-    """
-    import datetime as _dt
-
-    if type(value) is _dt.date:
-        value = _dt.datetime(value.year, value.month, value.day)
-    aware = value.replace(tzinfo=rt.zone)
-    return int(aware.timestamp() * 1000)
