@@ -120,9 +120,11 @@ class HttpPolicy:
         """Say 'not allowed' for an odd IPv4 spelling httpx refuses (0177.0.0.1), else 'invalid'."""
         host = _rough_host(str(url))
         ip = parse_ip(host) if host else None
-        reason = blocked_reason(ip) if ip is not None and not self._allow.allows_ip(ip) else None
-        if reason:
-            return self._refuse(f"{host} is {ip}, {reason}")
+        if ip is not None:
+            try:
+                self.check_address(host, ip)
+            except ScriptError as refusal:
+                return refusal
         return self.error("invalid URL")
 
     def check_target(self, url: httpx.URL) -> Target:
@@ -136,6 +138,8 @@ class HttpPolicy:
 
     def _target(self, url: httpx.URL) -> Target:
         scheme = url.scheme.lower()
+        if not scheme:
+            raise self.error("invalid URL: it must start with http:// or https://")
         if scheme not in self.allowed_schemes:
             shown = scheme if scheme.isalnum() and len(scheme) <= 20 else "this"
             allowed = " or ".join(self.allowed_schemes) or "nothing"
