@@ -1,0 +1,64 @@
+"""Fixtures for the connector tests: the provider double, a workspace, the guarded HTTP client."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+import httpx
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from provider_double import ProviderDouble  # noqa: E402
+
+from delugelang.connectors import Api, Connector, ConnectorRegistry  # noqa: E402
+from delugelang.net import HttpClient, HttpPolicy  # noqa: E402
+
+TEST_KEY = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+
+@pytest.fixture
+def provider():
+    with ProviderDouble() as double:
+        yield double
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch):
+    monkeypatch.setenv("DG_SECRET_KEY", TEST_KEY)
+    monkeypatch.setenv("DG_ALLOW_HOSTS", "127.0.0.1")
+    monkeypatch.delenv("DG_CLIENT_SECRET", raising=False)
+    return tmp_path / "ws"
+
+
+@pytest.fixture
+def http():
+    with HttpClient(HttpPolicy.from_env(allow_hosts=("127.0.0.1",))) as client:
+        yield client
+
+
+def define_crm(workspace: Path, provider: ProviderDouble, name: str = "crm", **fields) -> Connector:
+    """A connector to the provider double with a `me` and a `contacts` API, credentials set."""
+    registry = ConnectorRegistry(workspace)
+    connector = registry.create_connector(Connector(
+        name=name, authorize_url=f"{provider.base}/authorize", token_url=f"{provider.base}/token",
+        scopes=["contacts", "profile"], **fields))
+    registry.add_api(name, Api(name="me", url=f"{provider.base}/api/me"))
+    registry.add_api(name, Api(name="contacts", method="POST",
+                               url=f"{provider.base}/api/contacts?owner=${{owner}}",
+                               body="<entry><title>${Name}</title></entry>",
+                               content_type="application/atom+xml"))
+    registry.set_credentials(name, provider.client.client_id, provider.client.secret)
+    return connector
+
+
+def browse(url: str) -> threading.Thread:
+    """Act as the user's browser: open the URL and follow redirects to the loopback callback."""
+    def run():
+        with httpx.Client(follow_redirects=True, timeout=10) as browser:
+            browser.get(url)
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
