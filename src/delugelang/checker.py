@@ -14,6 +14,11 @@ CONTEXT_NAMES = {"input"}
 FUNCTION_CATEGORIES = {"standalone", "button", "automation", "relatedlist", "related_list",
                        "schedule", "restapi", "workflow", "validation", "crm", "thisapp"}
 VOID_TYPES = {"void"}
+# Deluge's reserved words cannot name a variable (reference §2, keywords page). Real
+# scripts sometimes try `list = ...`; Zoho's editor refuses it, and so do we.
+RESERVED = {"bool", "collection", "date", "else", "false", "float", "for", "from", "if",
+            "ifnull", "in", "int", "is", "list", "map", "null", "permissions", "portal",
+            "reload", "return", "string", "thisapp", "true", "void", "zoho"}
 
 
 def dotted_path(node: n.Node, is_variable) -> tuple[str, ...] | None:
@@ -70,6 +75,9 @@ class Checker:
         for fn in self.module.functions:
             params = set()
             for p in fn.params:
+                if p.name.lower() in RESERVED:
+                    self.error(f"'{p.name}' is a reserved word in Deluge and cannot be an "
+                               f"argument name", p.span)
                 if p.name in params:
                     self.error(f"parameter '{p.name}' is declared twice", p.span)
                 params.add(p.name)
@@ -93,7 +101,7 @@ class Checker:
         t = type(s)
         if t is n.Assign:
             self.expr(s.value)
-            self.defined.add(s.name)
+            self.bind(s.name, s.span)
         elif t is n.ExprStmt:
             self.expr_statement(s)
         elif t is n.If:
@@ -104,7 +112,7 @@ class Checker:
                 self.block(s.orelse)
         elif t is n.ForEach:
             self.expr(s.iterable)
-            self.defined.add(s.var)
+            self.bind(s.var, s.span)
             self.loop_depth += 1
             self.block(s.body)
             self.loop_depth -= 1
@@ -118,8 +126,14 @@ class Checker:
             self.expr(s.value)
         elif t is n.Try:
             self.block(s.body)
-            self.defined.add(s.var)
+            self.bind(s.var, s.var_span)
             self.block(s.handler)
+
+    def bind(self, name: str, span: n.Span) -> None:
+        if name.lower() in RESERVED:
+            self.error(f"'{name}' is a reserved word in Deluge and cannot be a variable name; "
+                       f"rename it (for example '{name}Value')", span)
+        self.defined.add(name)
 
     def return_stmt(self, s: n.Return) -> None:
         if s.value is not None:
@@ -131,7 +145,12 @@ class Checker:
     def expr_statement(self, s: n.ExprStmt) -> None:
         e = s.expr
         self.expr(e)
-        if not isinstance(e, (n.Call, n.MethodCall, n.Task)):
+        if isinstance(e, n.BinOp) and e.op == "=":
+            target = e.left.kind if isinstance(e.left, n.Literal) else "this expression"
+            word = f"'{target}' is a reserved word" if isinstance(e.left, n.Literal) else target
+            self.error(f"cannot assign to {target}: {word}; only a variable name can be "
+                       f"assigned", s.span)
+        elif not isinstance(e, (n.Call, n.MethodCall, n.Task)):
             self.error("this statement does nothing: expected an assignment, a call or a task",
                        s.span)
 

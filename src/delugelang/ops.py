@@ -12,11 +12,21 @@ _NUMERIC = (int, Decimal)
 _LISTS = (list, TypedList)
 
 
+# Operator errors use Deluge's internal type names (reference §3 and §11).
+_OPERATOR_TYPE_NAMES = {str: "STRING", int: "BIGINT", Decimal: "DOUBLE", bool: "BOOLEAN",
+                        _dt.date: "DATE", _dt.datetime: "TIMESTAMP", _dt.time: "TIME",
+                        list: "LIST", TypedList: "LIST", dict: "MAP", Collection: "COLLECTION",
+                        type(None): "NULL"}
+
+
 def _type_error(op: str, a, b) -> ScriptError:
     # Deluge's wording (error-messages page): "Left expression is of type TIMESTAMP and
-    # right expression is of type BIGINT and operator + is not valid".
-    return ScriptError(f"left expression is of type {type_name(a)} and right expression is of "
-                       f"type {type_name(b)} and operator {op} is not valid")
+    # right expression is of type BIGINT and operator + is not valid". A date literal
+    # is a TIMESTAMP in Deluge even without a time.
+    left = "TIMESTAMP" if type(a) is _dt.date else _OPERATOR_TYPE_NAMES.get(type(a), "VALUE")
+    right = "TIMESTAMP" if type(b) is _dt.date else _OPERATOR_TYPE_NAMES.get(type(b), "VALUE")
+    return ScriptError(f"Left expression is of type {left} and right expression is of "
+                       f"type {right} and operator {op} is not valid")
 
 
 def _overflow(op: str) -> ScriptError:

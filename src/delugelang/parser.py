@@ -201,8 +201,8 @@ def _eof_error(source, expected) -> ParseError:
     want = _describe_expected(set(expected))
     if "RBRACE" in set(expected):
         want = "'}'"
-    # Deluge says: "Expecting '}' but found '<EOF>'" (reference §11).
-    return ParseError(f"expected {want} but found the end of the file", line, col)
+    # Deluge says: "Expecting '}' but found '<EOF>'" (reference §11); we keep its first word.
+    return ParseError(f"expecting {want} but found the end of the file", line, col)
 
 
 def _char_error(source, err) -> ParseError:

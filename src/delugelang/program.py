@@ -106,21 +106,8 @@ class Program:
         started = time.perf_counter()
         try:
             value = entry(rt, *argv, 0)
-        except DelugeError as err:
-            _attach_position(err)
-            raise
-        except RecursionError:
-            raise LimitError("call_depth", limits.call_depth,
-                             "the function nests too deeply for the engine") from None
-        except MemoryError:
-            raise LimitError("memory_bytes", limits.memory_bytes,
-                             "the function ran out of memory") from None
-        except Exception as exc:  # a defect in the engine: never show Python's own text
-            err = ScriptError("internal error in the engine while running this statement")
-            err.at(*locate(exc))
-            if os.environ.get("DG_DEBUG"):
-                raise err from exc
-            raise err from None
+        except Exception as exc:
+            raise _as_deluge_error(exc, rt) from (exc if os.environ.get("DG_DEBUG") else None)
         elapsed = (time.perf_counter() - started) * 1000
         _check_return_size(value, limits)
         return Result(value, tuple(rt.info_lines), Stats(rt.steps, elapsed))
@@ -190,6 +177,25 @@ def convert_argument(value, type_name: str, name: str):
     return value
 
 
+def _as_deluge_error(exc: Exception, rt: Run) -> DelugeError:
+    """Every failure as a DelugeError with its position, the info lines printed before it,
+    and the statement count. Python's own exception text never reaches the user."""
+    if isinstance(exc, DelugeError):
+        err = exc
+    elif isinstance(exc, RecursionError):
+        err = LimitError("call_depth", rt.limits.call_depth,
+                         "the function nests too deeply for the engine")
+    elif isinstance(exc, MemoryError):
+        err = LimitError("memory_bytes", rt.limits.memory_bytes, "the function ran out of memory")
+    else:  # a defect in the engine
+        err = ScriptError("internal error in the engine while running this statement")
+    if err.line is None:
+        err.at(*locate(exc))
+    err.info = tuple(rt.info_lines)
+    err.statements = rt.steps
+    return err
+
+
 def _check_return_size(value, limits: Limits) -> None:
     if type(value) in (str,) and len(value) <= limits.return_bytes // 4:
         return
@@ -224,11 +230,6 @@ def _position(code, lasti: int, lineno: int) -> tuple[int, int | None]:
         if line:
             return line, (col + 1 if col is not None else None)
     return lineno, None
-
-
-def _attach_position(err: DelugeError) -> None:
-    if err.line is None:
-        err.at(*locate(err))
 
 
 # ---------------------------------------------------------------- compiling

@@ -1,0 +1,260 @@
+"""`dg run` and `dg check`: run a .dg file, or report every static error in files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+from . import EXIT_DATAERR, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE
+
+RUN_EPILOG = """\
+exit codes: 0 ok; 1 the script failed at run time (including a limit); 2 usage;
+65 syntax or check error.
+
+examples:
+  printf 'x = 5;\\ninfo "Count: " + x;\\n' | dg run -
+  dg run welcome.dg --record Contacts=contact.json
+  dg run notify.dg --function notify --arg id=42 --json
+  dg run f.dg --limit statements=5000 --profile creator
+"""
+
+
+class UsageError(Exception):
+    """Bad command-line input: reported on stderr with exit code 2."""
+
+
+def register(sub) -> None:
+    run = sub.add_parser("run", help="run a .dg file", epilog=RUN_EPILOG,
+                         formatter_class=argparse.RawDescriptionHelpFormatter,
+                         description="Run a Deluge function against a record, with host "
+                                     "services stubbed by fixtures or served by a workspace.")
+    run.add_argument("file", help="the .dg file, or - to read standard input")
+    run.add_argument("--function", metavar="NAME",
+                     help="the function to run (default: the file's statements outside any "
+                          "function, else its first function)")
+    run.add_argument("--arg", action="append", default=[], metavar="NAME=VALUE",
+                     help="an argument; VALUE converts to the argument's declared type")
+    run.add_argument("--args-json", metavar="JSON", help='arguments as a JSON object: {"id": 42}')
+    run.add_argument("--record", metavar="MODULE=FILE.json",
+                     help="the record the function runs against: readable as input.Field, and "
+                          "mapped onto arguments named after its fields")
+    run.add_argument("--fixtures", metavar="FILE.json",
+                     help="stub records, connector responses and HTTP responses")
+    run.add_argument("--workspace", metavar="DIR",
+                     help="workspace directory (default: $DG_WORKSPACE, else the current one)")
+    run.add_argument("--json", action="store_true",
+                     help="print exactly one JSON object: ok, return, info, error, stats")
+    run.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                     help="override one limit, e.g. statements=5000 (see --limits)")
+    run.add_argument("--profile", default="crm", choices=["crm", "creator"],
+                     help="limits profile: crm (200,000 statements) or creator (5,000)")
+    run.add_argument("--limits", action="store_true", help="list every limit and exit")
+    run.set_defaults(handler=run_command)
+
+    check = sub.add_parser("check", help="report every static error in .dg files",
+                           description="Parse and check .dg files without running them. "
+                                       "Every error is shown with its line, column and a caret.")
+    check.add_argument("files", nargs="+", metavar="FILE", help=".dg files, or - for stdin")
+    check.add_argument("--json", action="store_true", help="print problems as one JSON object")
+    check.set_defaults(handler=check_command)
+
+
+# ---------------------------------------------------------------- input
+
+def read_source(path: str) -> tuple[str, str]:
+    """(source, display name) for a path or '-'."""
+    if path == "-":
+        return sys.stdin.read(), "<stdin>"
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read(), path
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {path}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not UTF-8 text") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def parse_args_options(args) -> dict:
+    values: dict = {}
+    if args.args_json:
+        try:
+            loaded = json.loads(args.args_json)
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"--args-json is not valid JSON: {exc.msg}") from None
+        if not isinstance(loaded, dict):
+            raise UsageError("--args-json must be a JSON object, like {\"id\": 42}")
+        values.update(loaded)
+    for pair in args.arg:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--arg needs NAME=VALUE, not {pair!r}")
+        values[name] = value
+    return values
+
+
+def read_record(option: str | None) -> tuple[str | None, dict]:
+    if not option:
+        return None, {}
+    module, sep, path = option.partition("=")
+    if not sep or not module or not path:
+        raise UsageError(f"--record needs MODULE=FILE.json, like Contacts=contact.json, not {option!r}")
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except FileNotFoundError:
+        raise UsageError(f"no such record file: {path}") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"record file {path} is not valid JSON: {exc.msg} at line {exc.lineno}") \
+            from None
+    if isinstance(data, dict) and isinstance(data.get("data"), list) and data["data"]:
+        data = data["data"][0]  # a Zoho API response {"data": [record]}
+    if not isinstance(data, dict):
+        raise UsageError(f"record file {path} must hold one JSON object (the record's fields)")
+    return module, data
+
+
+def make_limits(args):
+    from ..limits import profile
+    try:
+        return profile(args.profile).with_overrides(args.limit)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def make_services(args, module: str | None):
+    from ..services import Services
+    services = Services()
+    if args.fixtures:
+        from ..fixtures import load_fixtures, with_fixtures
+        try:
+            services = with_fixtures(services, load_fixtures(args.fixtures))
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    return services
+
+
+# ---------------------------------------------------------------- dg run
+
+def run_command(args) -> int:
+    from ..errors import DelugeError
+    from ..program import compile as compile_program
+
+    started = time.perf_counter()
+    try:
+        limits = make_limits(args)
+        if args.limits:
+            return _print_limits(limits)
+        source, name = read_source(args.file)
+        call_args = parse_args_options(args)
+        module, record = read_record(args.record)
+        services = make_services(args, module)
+    except UsageError as exc:
+        print(f"dg run: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    source_for_errors = source
+    try:
+        program = compile_program(source, name, limits=limits)
+        for warning in program.warnings:
+            if not args.json:
+                print(warning.render(source, name), file=sys.stderr)
+        result = program.run(call_args, record=record, services=services, limits=limits,
+                             function=args.function)
+    except DelugeError as err:
+        return _report_failure(err, args, source_for_errors, name, started)
+    if args.json:
+        _print_json(result.to_json())
+    else:
+        for line in result.info:
+            print(_safe_line(line))
+        if result.value is not None:
+            from ..values import to_text
+            print(_safe_line(to_text(result.value)))
+    return EXIT_OK
+
+
+def _report_failure(err, args, source, name, started) -> int:
+    code = EXIT_DATAERR if err.kind in ("syntax", "check") else EXIT_RUNTIME
+    if err.kind == "runtime" and err.line is None and not isinstance(err, _script_errors()):
+        code = EXIT_USAGE  # e.g. an unknown --function or a bad argument
+    if args.json:
+        _print_json({"ok": False, "return": None, "info": list(getattr(err, "info", ()) or ()),
+                     "error": err.to_json(),
+                     "stats": {"statements": getattr(err, "statements", 0) or 0,
+                               "ms": round((time.perf_counter() - started) * 1000, 3)}})
+    else:
+        for line in getattr(err, "info", ()) or ():
+            print(_safe_line(line))
+        print(err.render(source, name), file=sys.stderr)
+    return code
+
+
+def _script_errors():
+    from ..errors import LimitError, ScriptError
+    return (ScriptError, LimitError)
+
+
+def _print_limits(limits) -> int:
+    for name, value, reason in limits.describe():
+        print(f"{name:22} {value!s:>12}  {reason}")
+    return EXIT_OK
+
+
+def _print_json(obj) -> None:
+    from ..values import _decimals_to_raw
+    sys.stdout.write(json.dumps(_decimals_to_raw(obj), ensure_ascii=False) + "\n")
+
+
+def _safe_line(text: str) -> str:
+    """Script output is data: escape control characters so it cannot forge log lines or
+    drive the terminal (attack out-004), and lone surrogates so printing never fails."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch == "\t" or (code >= 32 and code != 127 and not 0xD800 <= code <= 0xDFFF):
+            out.append(ch)
+        elif ch == "\n":
+            out.append("\\n")
+        else:
+            out.append(f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}")
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- dg check
+
+def check_command(args) -> int:
+    from ..errors import DelugeError
+    from ..program import check_source
+
+    reports = []
+    failed = False
+    for path in args.files:
+        try:
+            source, name = read_source(path)
+        except UsageError as exc:
+            print(f"dg check: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            problems = check_source(source)
+        except DelugeError as err:
+            problems = [err]
+        for p in problems:
+            severity = getattr(p, "severity", "error")
+            failed = failed or severity == "error"
+            reports.append((name, source, p, severity))
+    if args.json:
+        _print_json({"ok": not failed, "problems": [
+            {"file": name, "severity": sev, "kind": getattr(p, "kind", "check"),
+             "message": p.message, "line": p.line, "column": p.column}
+            for name, _, p, sev in reports]})
+    else:
+        for name, source, p, _ in reports:
+            print(p.render(source, name), file=sys.stderr)
+        errors = sum(1 for r in reports if r[3] == "error")
+        if errors:
+            print(f"{errors} error{'s' if errors != 1 else ''} found", file=sys.stderr)
+    return EXIT_DATAERR if failed else EXIT_OK

@@ -1,0 +1,136 @@
+"""Zoho search criteria, `((Account_Name:equals:Acme) and (Industry:starts_with:Storage))`."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from .errors import ScriptError
+
+Test = Callable[[dict], bool]
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return str(value.get("name", value.get("id", "")))
+    return str(value)
+
+
+def _number(value):
+    try:
+        return float(_text(value))
+    except ValueError:
+        return None
+
+
+def _compare(op: str, actual, wanted: str) -> bool:
+    a = _text(actual)
+    if op == "equals":
+        return a.lower() == wanted.lower() or any(a.lower() == w.lower() for w in wanted.split(","))
+    if op == "not_equal":
+        return a.lower() != wanted.lower()
+    if op == "starts_with":
+        return a.lower().startswith(wanted.lower())
+    if op == "ends_with":
+        return a.lower().endswith(wanted.lower())
+    if op == "contains":
+        return wanted.lower() in a.lower()
+    if op == "not_contains":
+        return wanted.lower() not in a.lower()
+    if op == "in":
+        return a.lower() in [w.strip().lower() for w in wanted.split(",")]
+    if op in ("greater_than", "less_than", "greater_equal", "less_equal"):
+        x, y = _number(actual), _number(wanted)
+        if x is None or y is None:
+            x, y = a, wanted
+        return {"greater_than": x > y, "less_than": x < y,
+                "greater_equal": x >= y, "less_equal": x <= y}[op]
+    if op == "between":
+        low, _, high = wanted.partition(",")
+        x = _number(actual)
+        return x is not None and float(low) <= x <= float(high)
+    raise ScriptError(f"search criteria: unknown operator {op!r}; use equals, not_equal, "
+                      f"starts_with, ends_with, contains, in, greater_than, less_than or between")
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.text = text
+        self.pos = 0
+
+    def fail(self, what: str):
+        raise ScriptError(f"search criteria: {what} at position {self.pos + 1} of {self.text!r}")
+
+    def skip(self):
+        while self.pos < len(self.text) and self.text[self.pos] in " \t\n":
+            self.pos += 1
+
+    def expression(self) -> Test:
+        left = self.term()
+        while True:
+            self.skip()
+            rest = self.text[self.pos:].lower()
+            if rest.startswith("and"):
+                self.pos += 3
+                right = self.term()
+                left = (lambda l, r: lambda rec: l(rec) and r(rec))(left, right)
+            elif rest.startswith("or"):
+                self.pos += 2
+                right = self.term()
+                left = (lambda l, r: lambda rec: l(rec) or r(rec))(left, right)
+            else:
+                return left
+
+    def term(self) -> Test:
+        self.skip()
+        if self.pos >= len(self.text) or self.text[self.pos] != "(":
+            self.fail("expected '('")
+        self.pos += 1
+        self.skip()
+        if self.text[self.pos:self.pos + 1] == "(":
+            inner = self.expression()
+            self.skip()
+            if self.text[self.pos:self.pos + 1] != ")":
+                self.fail("expected ')'")
+            self.pos += 1
+            return inner
+        depth, start = 0, self.pos
+        while self.pos < len(self.text):
+            ch = self.text[self.pos]
+            if ch == "\\":
+                self.pos += 2
+                continue
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            self.pos += 1
+        if self.pos >= len(self.text):
+            self.fail("expected ')'")
+        condition = self.text[start:self.pos]
+        self.pos += 1
+        field, op, value = _split_condition(condition, self)
+        return lambda rec: _compare(op, rec.get(field), value)
+
+
+def _split_condition(condition: str, parser: _Parser):
+    parts = condition.split(":", 2)
+    if len(parts) != 3:
+        parser.fail("expected (Field:operator:value)")
+    field, op, value = parts
+    return field.strip(), op.strip().lower(), value.replace("\\(", "(").replace("\\)", ")").strip()
+
+
+def parse_criteria(text: str) -> Test:
+    """A predicate over a record (a dict of field API names) for a criteria string."""
+    parser = _Parser(text.strip())
+    test = parser.expression()
+    parser.skip()
+    if parser.pos != len(parser.text):
+        parser.fail("unexpected text")
+    return test
