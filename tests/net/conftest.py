@@ -135,6 +135,9 @@ class Handler(BaseHTTPRequestHandler):
     def route_bomb(self, query) -> None:
         self._reply(200, gzip_bomb(), [("Content-Encoding", "gzip")])
 
+    def route_corrupt(self, query) -> None:
+        self._reply(200, b"this is not gzip", [("Content-Encoding", "gzip")])
+
     def route_gzip(self, query) -> None:
         self._reply(200, gzip.compress(b"hello " * 10), [("Content-Encoding", "gzip")])
 

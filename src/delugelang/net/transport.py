@@ -32,7 +32,6 @@ class Route:
     check: Callable[[str, IPAddress], None]  # raises if an address is not allowed
     host: str = ""
     addresses: tuple[IPAddress, ...] = field(default_factory=tuple)
-    connected: list[str] = field(default_factory=list)  # addresses dialed, for tests/logs
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
@@ -103,7 +102,6 @@ class PinnedBackend(httpcore.NetworkBackend):
         for ip in route.addresses:
             route.check(host, ip)  # defence in depth: the address was checked already
             wait = route.clamp(timeout, httpcore.ConnectTimeout)
-            route.connected.append(str(ip))
             try:
                 stream = self._inner.connect_tcp(str(ip), port, wait, local_address, socket_options)
             except httpcore.ConnectError as exc:
