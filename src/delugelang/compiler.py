@@ -249,7 +249,9 @@ class Compiler:
 
     def expr(self, e: n.Node) -> ast.expr:
         method = getattr(self, "e_" + type(e).__name__)
-        return _at(method(e), e.span)
+        node = method(e)
+        # Keep a more precise position (an operator, a method name) set by the e_ method.
+        return node if hasattr(node, "lineno") else _at(node, e.span)
 
     def condition(self, e: n.Node) -> ast.expr:
         """A Python bool for `if`, `&&`, `||`, `!`: checked only when it may not be one."""
@@ -474,12 +476,15 @@ def _expr(value: ast.expr) -> ast.Expr:
 
 
 def _at(node, span: n.Span):
-    """Give a Python node the Deluge position (line, 0-based column) of a span."""
+    """Give a Python node the Deluge position (line, 0-based column) of a span's start.
+
+    The end is kept on the same line: CPython moves a method call's position to the end
+    line of a multi-line attribute, which would point errors at a closing brace."""
     if span.line:
-        node.lineno = span.line
+        node.lineno = node.end_lineno = span.line
         node.col_offset = max(span.column - 1, 0)
-        node.end_lineno = span.end_line or span.line
-        node.end_col_offset = max((span.end_column or span.column) - 1, 0)
+        same_line = span.end_line == span.line and span.end_column > span.column
+        node.end_col_offset = span.end_column - 1 if same_line else node.col_offset + 1
     return node
 
 
