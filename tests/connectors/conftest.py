@@ -42,9 +42,9 @@ def http():
 def define_crm(workspace: Path, provider: ProviderDouble, name: str = "crm", **fields) -> Connector:
     """A connector to the provider double with a `me` and a `contacts` API, credentials set."""
     registry = ConnectorRegistry(workspace)
-    connector = registry.create_connector(Connector(
-        name=name, authorize_url=f"{provider.base}/authorize", token_url=f"{provider.base}/token",
-        scopes=["contacts", "profile"], **fields))
+    settings = {"authorize_url": f"{provider.base}/authorize",
+                "token_url": f"{provider.base}/token", "scopes": ["contacts", "profile"], **fields}
+    connector = registry.create_connector(Connector(name=name, **settings))
     registry.add_api(name, Api(name="me", url=f"{provider.base}/api/me"))
     registry.add_api(name, Api(name="contacts", method="POST",
                                url=f"{provider.base}/api/contacts?owner=${{owner}}",
@@ -62,3 +62,22 @@ def browse(url: str) -> threading.Thread:
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     return thread
+
+
+def authorize(service, name: str = "crm") -> dict:
+    """Run the authorization-code flow with a browser stand-in; returns the token status."""
+    browsers = []
+    status = service.authorize(name, port=0, timeout=10,
+                               on_url=lambda url: browsers.append(browse(url)))
+    for thread in browsers:
+        thread.join(5)
+    return status
+
+
+@pytest.fixture
+def service_factory(workspace, http):
+    from delugelang.connectors import ConnectorService
+
+    def make(**kwargs):
+        return ConnectorService(workspace, http=http, **kwargs)
+    return make

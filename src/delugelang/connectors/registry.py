@@ -207,3 +207,39 @@ class ConnectorRegistry:
             raise ConnectorError(f"connector {key.connector!r} has no client credentials: run "
                                  f"`dg connector credentials {key.connector}`")
         return creds
+
+    # -- descriptions (for `show` / `list`; never a secret) ------------------------------
+
+    def describe_connector(self, name: str) -> dict[str, Any]:
+        connector = self.connector(name)
+        data = connector.to_dict()
+        creds = self.state.credentials(connector.name)
+        data["apis"] = [self.describe_api(f"{connector.name}.{a.name}") for a in connector.apis]
+        data.update(
+            client_id=creds.client_id if creds else None,
+            client_secret="set" if creds else "not set",
+            redirect_url=self.redirect_url(connector.name),
+            published=self.is_published(connector.name),
+            connection=self.state.connection(ConnectionKey(connector.name)).status,
+            extensions=[e.name for e in self.extensions() if connector.name in e.connectors],
+        )
+        return data
+
+    def describe_api(self, api_id: str) -> dict[str, Any]:
+        connector, api = self.api(api_id)
+        publication = self.state.publication(connector.name, api.name)
+        return {"id": f"{connector.name}.{api.name}", **api.to_dict(),
+                "status": self.api_status(connector, api),
+                "published_at": iso_time(publication.published_at) if publication else None}
+
+    def describe_extension(self, name: str) -> dict[str, Any]:
+        extension = self.extension(name)
+        members = []
+        for connector in extension.connectors:
+            own = self.state.credentials(connector, extension.name)
+            members.append({"connector": connector,
+                            "client_id": own.client_id if own else None,
+                            "own_client": own is not None,
+                            "redirect_url": self.redirect_url(connector, extension.name)})
+        return {"name": extension.name, "description": extension.description,
+                "connectors": members}
