@@ -15,7 +15,7 @@ import pytest
 from delugelang.errors import LimitError, ScriptError
 from delugelang.net import HttpClient, HttpPolicy, HttpResponse
 
-from conftest import gzip_bomb, start_listener, stop_listener
+from .net_servers import gzip_bomb, start_listener, stop_listener
 
 PYTHON_NAMES = re.compile(r"[A-Z][a-z]+(Error|Exception|Timeout)\b|httpx|httpcore|Traceback|<")
 
@@ -96,6 +96,21 @@ def test_concurrent_requests_keep_their_own_pins(client, allowed):
     assert errors == []
     assert len(results) == 40
     assert all(host == f"{name}:{allowed.port}" for name, host in results)
+
+
+def test_kept_alive_connections_are_reused_per_host_with_fresh_deadlines(env, connects):
+    listener = start_listener("127.0.0.2", keep_alive=True)
+    try:
+        with HttpClient(HttpPolicy.from_env(total_timeout=0.5)) as client:
+            for _ in range(2):
+                assert client.request("GET", listener.url("/ok", host="public.test")).content == b"ok"
+                time.sleep(0.6)  # longer than the first request's whole budget
+            client.request("GET", listener.url("/ok", host="api.example.test"))
+    finally:
+        stop_listener(listener)
+    assert connects == [("127.0.0.2", listener.port)] * 2  # one per host name, not per request
+    assert [s.header("Host").split(":")[0] for s in listener.seen] == [
+        "public.test", "public.test", "api.example.test"]
 
 
 # -- TLS ----------------------------------------------------------------------------------

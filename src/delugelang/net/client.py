@@ -261,10 +261,11 @@ def _seconds(value: float) -> str:
     return f"{value:g} s"
 
 
-def _prepare_headers(policy: HttpPolicy, headers: Mapping[str, str] | None) -> list[tuple[str, bytes]]:
+def _prepare_headers(policy: HttpPolicy, headers) -> list[tuple[str, bytes]]:
     """Check names and values (no header injection), drop Host, add defaults, UTF-8 values."""
     given: list[tuple[str, bytes]] = []
-    for name, value in (headers or {}).items():
+    pairs = headers.items() if hasattr(headers, "items") else (headers or ())
+    for name, value in pairs:
         name = str(name)
         text = "" if value is None else str(value)
         if not _TOKEN.match(name):

@@ -71,7 +71,7 @@ class HttpPolicy:
         setattr_(self, "allow_hosts", tuple(hosts))
         setattr_(self, "allowed_schemes", tuple(s.lower() for s in self.allowed_schemes))
         setattr_(self, "sensitive_headers", tuple(h.lower() for h in self.sensitive_headers))
-        setattr_(self, "resolve", MappingProxyType(dict(self.resolve)))
+        setattr_(self, "resolve", MappingProxyType(dict(self.resolve or {})))
         setattr_(self, "_allow", Allowlist.parse(self.allow_hosts))
         setattr_(self, "_pins", MappingProxyType(parse_pins(self.resolve)))
         if self.max_redirects < 0 or self.max_response_bytes < 0:

@@ -1,0 +1,1 @@
+"""Tests for delugelang.net (a package, so its conftest does not shadow tests/conftest.py)."""
