@@ -1,0 +1,229 @@
+"""Java-style regular expressions for Deluge: translation, timeouts and `$1` replacements.
+
+Deluge runs on Java, so `replaceAll`, `replaceFirst` and `matches` take `java.util.regex`
+patterns (deluge-reference.md §7.1, §13.4). Every pattern runs through the `regex`
+package with the run's timeout (sandbox.md §3.10); the bare `re` module is never used on
+script patterns, and replacement text is never handed to a Python template engine.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from ..errors import LimitError, ScriptError
+
+# Java's POSIX classes are US-ASCII only (java.util.regex.Pattern docs).
+_POSIX = {
+    "Lower": "a-z", "Upper": "A-Z", "ASCII": "\\x00-\\x7F", "Alpha": "a-zA-Z",
+    "Digit": "0-9", "Alnum": "a-zA-Z0-9", "Punct": "!-/:-@\\[-`{-~",
+    "Graph": "!-~", "Print": " -~", "Blank": " \\t", "Cntrl": "\\x00-\\x1F\\x7F",
+    "XDigit": "0-9a-fA-F", "Space": " \\t\\n\\x0B\\f\\r",
+}
+_HSPACE = " \\t\\xA0\\u1680\\u180E\\u2000-\\u200A\\u202F\\u205F\\u3000"
+
+# Java's \d \w \s \b are ASCII-only by default, so patterns compile with regex.ASCII.
+_FLAGS = regex.ASCII | regex.VERSION0
+
+
+def translate(pattern: str) -> str:
+    """Rewrite the Java-only parts of a pattern into `regex` syntax.
+
+    Handles `\\Q...\\E` quoting, `\\z` / `\\Z`, `\\h`, `\\R` and the ASCII POSIX classes
+    `\\p{Alpha}`...; everything else is shared by both dialects.
+    """
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    in_class = 0
+    while i < n:
+        c = pattern[i]
+        if c == "\\" and i + 1 < n:
+            nxt = pattern[i + 1]
+            if nxt == "Q":
+                end = pattern.find("\\E", i + 2)
+                literal = pattern[i + 2:] if end < 0 else pattern[i + 2:end]
+                out.append(regex.escape(literal))
+                i = n if end < 0 else end + 2
+                continue
+            if nxt in "pP" and i + 2 < n and pattern[i + 2] == "{":
+                close = pattern.find("}", i + 3)
+                name = pattern[i + 3:close] if close > 0 else ""
+                name = name[2:] if name.startswith("Is") and name[2:] in _POSIX else name
+                if name in _POSIX:
+                    ranges = _POSIX[name]
+                    if nxt == "p":
+                        out.append(ranges if in_class else f"[{ranges}]")
+                        i = close + 1
+                        continue
+                    if not in_class:
+                        out.append(f"[^{ranges}]")
+                        i = close + 1
+                        continue
+            if nxt == "z" and not in_class:
+                out.append("\\Z")
+                i += 2
+                continue
+            if nxt == "Z" and not in_class:
+                out.append("(?=\\n?\\Z)")
+                i += 2
+                continue
+            if nxt == "h":
+                out.append(_HSPACE if in_class else f"[{_HSPACE}]")
+                i += 2
+                continue
+            if nxt == "R" and not in_class:
+                out.append("(?:\\r\\n|[\\n\\x0B\\f\\r\\x85\\u2028\\u2029])")
+                i += 2
+                continue
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if c == "[":
+            # `[` opens a class; inside a class, `[` opens a nested Java union class.
+            in_class += 1
+            out.append(c)
+            i += 1
+            if i < n and pattern[i] == "^":
+                out.append("^")
+                i += 1
+            if i < n and pattern[i] == "]":  # a leading `]` is literal in Java too
+                out.append("\\]")
+                i += 1
+            continue
+        if c == "]" and in_class:
+            in_class -= 1
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def compile_pattern(rt, pattern, op: str, *, ignore_case: bool = False, literal: bool = False):
+    """Compile a script pattern (Java syntax) or a literal search text."""
+    if type(pattern) is not str:
+        from ..values import type_name
+        raise ScriptError(f"{op}: the pattern must be TEXT, not {type_name(pattern)}")
+    limit = rt.limits.regex_pattern_length
+    if len(pattern) > limit:
+        raise LimitError("regex_pattern_length", limit,
+                         f"{op}: the regular expression is {len(pattern):,} characters long "
+                         f"(limit 'regex_pattern_length' = {limit})")
+    source = regex.escape(pattern) if literal else translate(pattern)
+    flags = _FLAGS | (regex.IGNORECASE if ignore_case else 0)
+    try:
+        return regex.compile(source, flags)
+    except (regex.error, ValueError, OverflowError, RecursionError) as exc:
+        raise ScriptError(f"{op}: invalid regular expression {_short(pattern)}: "
+                          f"{_reason(exc)}") from None
+
+
+def full_match(rt, text: str, pattern, op: str = "matches") -> bool:
+    """True when the whole text matches (Java's String.matches)."""
+    compiled = compile_pattern(rt, pattern, op)
+    return _run(rt, op, lambda t: compiled.fullmatch(text, timeout=t)) is not None
+
+
+def search(rt, text: str, pattern, op: str, ignore_case: bool = False):
+    """The first match object, or None."""
+    compiled = compile_pattern(rt, pattern, op, ignore_case=ignore_case)
+    return _run(rt, op, lambda t: compiled.search(text, timeout=t))
+
+
+def replace(rt, text: str, pattern, replacement, op: str, *, first: bool = False,
+            ignore_case: bool = False, literal: bool = False) -> str:
+    """Java's replaceAll / replaceFirst; `literal` quotes both the pattern and the replacement."""
+    compiled = compile_pattern(rt, pattern, op, ignore_case=ignore_case, literal=literal)
+    if type(replacement) is not str:
+        from ..values import to_text
+        replacement = to_text(replacement)
+    parts = [replacement] if literal else parse_replacement(replacement, compiled, op)
+    budget = rt.limits.text_length
+    grown = [len(text)]
+
+    def substitute(match) -> str:
+        pieces = []
+        for part in parts:
+            if type(part) is str:
+                pieces.append(part)
+            else:
+                pieces.append(match.group(part) or "")
+        out = "".join(pieces)
+        grown[0] += len(out) - (match.end() - match.start())
+        if grown[0] > budget:
+            rt.check_text(grown[0])
+        return out
+
+    count = 1 if first else 0
+    return _run(rt, op, lambda t: compiled.sub(substitute, text, count=count, timeout=t))
+
+
+def parse_replacement(replacement: str, compiled, op: str) -> list:
+    """Split a Java replacement into literal text and group references (int or name).
+
+    Java's Matcher.appendReplacement rules: `$n` takes the longest group number that
+    exists, `${name}` a named group, `\\x` is a literal x, and a bare `$` is an error.
+    """
+    groups = compiled.groups
+    names = compiled.groupindex
+    parts: list = []
+    buf: list[str] = []
+    i, n = 0, len(replacement)
+    while i < n:
+        c = replacement[i]
+        if c == "\\":
+            if i + 1 >= n:
+                raise ScriptError(f"{op}: the replacement ends with a lone backslash")
+            buf.append(replacement[i + 1])
+            i += 2
+            continue
+        if c != "$":
+            buf.append(c)
+            i += 1
+            continue
+        if i + 1 >= n:
+            raise ScriptError(f"{op}: illegal group reference: '$' at the end of the replacement")
+        if replacement[i + 1] == "{":
+            close = replacement.find("}", i + 2)
+            name = replacement[i + 2:close] if close > 0 else ""
+            if close < 0 or name not in names:
+                raise ScriptError(f"{op}: no group named {name!r} in the pattern")
+            ref = name
+            i = close + 1
+        elif replacement[i + 1].isdigit() and replacement[i + 1] < "\x80":
+            ref = int(replacement[i + 1])
+            if ref > groups:
+                raise ScriptError(f"{op}: no group {ref} in the pattern")
+            i += 2
+            while i < n and "0" <= replacement[i] <= "9" and ref * 10 + int(replacement[i]) <= groups:
+                ref = ref * 10 + int(replacement[i])
+                i += 1
+        else:
+            raise ScriptError(f"{op}: illegal group reference in the replacement "
+                              f"(write \\$ for a literal dollar sign)")
+        if buf:
+            parts.append("".join(buf))
+            buf = []
+        parts.append(ref)
+    if buf:
+        parts.append("".join(buf))
+    return parts
+
+
+def _run(rt, op: str, call):
+    seconds = rt.limits.regex_seconds
+    try:
+        return call(seconds)
+    except TimeoutError:
+        raise LimitError("regex_seconds", seconds,
+                         f"{op}: the regular expression ran longer than {seconds:g} seconds "
+                         f"(limit 'regex_seconds' = {seconds:g})") from None
+    except (RecursionError, MemoryError, OverflowError):
+        raise ScriptError(f"{op}: the regular expression is too complex for this text") from None
+
+
+def _short(pattern: str) -> str:
+    return repr(pattern if len(pattern) <= 40 else pattern[:37] + "...")
+
+
+def _reason(exc: Exception) -> str:
+    msg = getattr(exc, "msg", None) or "malformed pattern"
+    pos = getattr(exc, "pos", None)
+    return f"{msg} at position {pos}" if pos is not None else str(msg)
