@@ -13,7 +13,7 @@ import time
 import pytest
 
 import delugelang
-from conftest import SHARED_REASON, shared_cases
+from shared_corpus import SHARED_REASON, shared_cases
 from delugelang.errors import DelugeError, LimitError, ScriptError
 from delugelang.limits import Limits
 from deluge_harness import services_for

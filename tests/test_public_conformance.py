@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import CONFORMANCE_COUNTS, SHARED_REASON, shared_cases
+from shared_corpus import CONFORMANCE_COUNTS, SHARED_REASON, shared_cases
 from deluge_harness import check_case
 
 CASES = shared_cases("conformance/public.jsonl")

@@ -14,6 +14,7 @@ SUBCOMMAND_MODULES = {
     "check": "delugelang.cli.run_cmd",
     "connector": "delugelang.cli.connector",
     "extension": "delugelang.cli.connector",
+    "api": "delugelang.cli.connector",
 }
 
 EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, EXIT_DATAERR = 0, 1, 2, 65
