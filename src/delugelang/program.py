@@ -91,13 +91,21 @@ class Program:
 
     def run(self, args: dict | None = None, *, record: dict | None = None,
             services: Services | None = None, limits: Limits | None = None,
-            function: str | None = None) -> Result:
+            function: str | None = None, isolation: str | None = None) -> Result:
         """Run the main body, or `function`, or the first function of the file.
 
         `args` maps argument names to plain Python values; `record` is the record the
         function runs against (readable as `input.Field`, and mapped onto arguments named
         after its fields). Raises DelugeError (ScriptError, LimitError) on failure.
+        `isolation="process"` runs it in a worker process under OS limits (see
+        delugelang.isolation); the default runs it in this thread.
         """
+        if isolation == "process":
+            from .isolation import run_isolated
+            return run_isolated(self, args, record=record, services=services, limits=limits,
+                                function=function)
+        if isolation not in (None, "none"):
+            raise ValueError(f"isolation must be None or 'process', not {isolation!r}")
         limits = limits or CRM
         rt = Run(limits, services or NO_SERVICES)
         rt.record = from_plain(record or {})

@@ -52,6 +52,9 @@ def register(sub) -> None:
     run.add_argument("--profile", default="crm", choices=["crm", "creator"],
                      help="limits profile: crm (200,000 statements) or creator (5,000)")
     run.add_argument("--limits", action="store_true", help="list every limit and exit")
+    run.add_argument("--isolate", action="store_true",
+                     help="run in a separate worker process under OS memory and CPU limits "
+                          "(for code you do not trust)")
     run.set_defaults(handler=run_command)
 
     check = sub.add_parser("check", help="report every static error in .dg files",
@@ -163,7 +166,8 @@ def run_command(args) -> int:
             if not args.json:
                 print(warning.render(source, name), file=sys.stderr)
         result = program.run(call_args, record=record, services=services, limits=limits,
-                             function=args.function)
+                             function=args.function,
+                             isolation="process" if args.isolate else None)
     except DelugeError as err:
         return _report_failure(err, args, source_for_errors, name, started)
     if args.json:
