@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import authorize, define_crm
+from connector_helpers import authorize, define_crm
 
 from delugelang.connectors import ConnectorRegistry, ConnectorService
 

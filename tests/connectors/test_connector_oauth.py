@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import authorize, browse, define_crm
+from connector_helpers import authorize, browse, define_crm
 
 from delugelang.connectors import (
     AuthorizationRequired,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import authorize, define_crm
+from connector_helpers import authorize, define_crm
 
 import delugelang
 from delugelang import Services
