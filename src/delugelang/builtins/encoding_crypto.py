@@ -1,0 +1,231 @@
+"""The `zoho.encryption.*` tasks: hashes, HMAC, AES, and the base64/base32/URL task forms.
+
+deluge-reference.md §7.10: hashes come back as lower-case hex; the HMAC tasks take the
+KEY FIRST and default to base64 output; the SHA/MD5/HMAC task names are all lower case
+while the base64/URL/AES ones are camelCase (names are matched case-insensitively anyway).
+ENCRYPTION_TASKS maps each lower-case dotted name to (impl, min_args, max_args); every impl
+is called as impl(rt, *args).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+
+from ..errors import ScriptError
+from ..values import to_text, type_name
+
+# Binary output is capped at 1 MB of input [doc: sha256 page].
+_BINARY_INPUT_LIMIT = 1024 * 1024
+
+
+def _message(value, op: str) -> bytes:
+    if value is None:
+        raise ScriptError(f"{op}: the text to hash cannot be null")
+    text = value if type(value) is str else to_text(value)
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _output(rt, digest: bytes, kind, default: str, op: str, size: int) -> str:
+    """Render a digest as "hex", "base64" or "binary" (one character per byte)."""
+    kind = default if kind is None else kind
+    if type(kind) is not str or kind.lower() not in ("hex", "base64", "binary"):
+        raise ScriptError(f"{op}: the output type must be \"hex\", \"base64\" or \"binary\", "
+                          f"not {to_text(kind)!r}")
+    kind = kind.lower()
+    if kind == "hex":
+        return digest.hex()
+    if kind == "base64":
+        return base64.b64encode(digest).decode("ascii")
+    if size > _BINARY_INPUT_LIMIT:
+        raise ScriptError(f"{op}: binary output is limited to 1 MB of input")
+    return digest.decode("latin-1")
+
+
+def _hash(algorithm: str, op: str, default: str = "hex"):
+    def task(rt, value, output=None):
+        data = _message(value, op)
+        return _output(rt, hashlib.new(algorithm, data).digest(), output, default, op, len(data))
+
+    task.__name__ = op.rsplit(".", 1)[-1]
+    task.__doc__ = (f"`{op}(text[, outputType])`: the {algorithm.upper()} digest of the text's "
+                    f"UTF-8 bytes, lower-case hex by default (\"base64\" and \"binary\" too).")
+    return task
+
+
+def _hmac(algorithm: str, op: str):
+    def task(rt, key, value, output=None):
+        if key is None:
+            raise ScriptError(f"{op}: the key cannot be null")
+        key_bytes = _message(key, op)
+        data = _message(value, op)
+        digest = hmac.new(key_bytes, data, algorithm).digest()
+        return _output(rt, digest, output, "base64", op, len(data))
+
+    task.__name__ = op.rsplit(".", 1)[-1]
+    task.__doc__ = (f"`{op}(key, text[, outputType])`: HMAC-{algorithm.upper()}; the key "
+                    f"comes first, output is base64 by default, or \"hex\" / \"binary\".")
+    return task
+
+
+md5 = _hash("md5", "zoho.encryption.md5")
+sha1 = _hash("sha1", "zoho.encryption.sha1")
+sha256 = _hash("sha256", "zoho.encryption.sha256")
+sha384 = _hash("sha384", "zoho.encryption.sha384")
+sha512 = _hash("sha512", "zoho.encryption.sha512")
+hmacmd5 = _hmac("md5", "zoho.encryption.hmacmd5")
+hmacsha1 = _hmac("sha1", "zoho.encryption.hmacsha1")
+hmacsha256 = _hmac("sha256", "zoho.encryption.hmacsha256")
+hmacsha384 = _hmac("sha384", "zoho.encryption.hmacsha384")
+hmacsha512 = _hmac("sha512", "zoho.encryption.hmacsha512")
+
+
+# ---------------------------------------------------------------- text encodings as tasks
+
+def url_encode(rt, value, charset=None):
+    """`zoho.encryption.urlEncode(text)`: percent-encoding, space as %20; non-TEXT input
+    returns null [doc: https://zoho.com/deluge/help/functions/encryption/urlencode.html]."""
+    from . import encoding
+    if type(value) is not str:
+        return None
+    return encoding.url_encode_text(rt, value, encoding._charset(charset, "urlEncode"))
+
+
+def url_decode(rt, value, charset=None):
+    """`zoho.encryption.urlDecode(text)`: `"https%3A%2F%2Fwww.zoho.com"` gives
+    `"https://www.zoho.com"`; non-TEXT returns null [doc]."""
+    from . import encoding
+    if type(value) is not str:
+        return None
+    return encoding.url_decode(rt, value, charset)
+
+
+def base64_encode(rt, value, charset=None):
+    """`zoho.encryption.base64Encode(data[, charset])`: UTF-8 unless a charset is given."""
+    from . import encoding
+    return encoding.base64_encode_text(rt, value, charset)
+
+
+def base64_decode(rt, value, charset=None):
+    """`zoho.encryption.base64Decode(data[, charset])`: `"am9obkB6eWxrZXIuY29t"` gives
+    `"john@zylker.com"` [doc]."""
+    from . import encoding
+    return encoding.base64_decode_text(rt, value, charset)
+
+
+def base32_encode(rt, value, charset=None):
+    """`zoho.encryption.base32Encode(data)`: RFC 4648 base32 [3p]."""
+    from . import encoding
+    return encoding.base32_encode_text(rt, value, charset)
+
+
+def base32_decode(rt, value, charset=None):
+    """`zoho.encryption.base32Decode(data)`: RFC 4648 base32 back to text [3p]."""
+    from . import encoding
+    return encoding.base32_decode_text(rt, value, charset)
+
+
+# ---------------------------------------------------------------- AES
+
+def _aes_key(key, op: str, bits: int | None) -> bytes:
+    """The AES key: the key text's UTF-8 bytes when they are 16, 24 or 32 long (exactly
+    16 for the 128-bit tasks); any other key is stretched with SHA-256 [inf]."""
+    if key is None or (type(key) is str and key == ""):
+        raise ScriptError(f"{op}: the key cannot be empty")
+    raw = _message(key, op)
+    if bits == 128:
+        return raw if len(raw) == 16 else hashlib.sha256(raw).digest()[:16]
+    return raw if len(raw) in (16, 24, 32) else hashlib.sha256(raw).digest()
+
+
+def _aes_iv(iv, op: str) -> bytes | None:
+    if iv is None:
+        return None
+    raw = _message(iv, op)
+    if len(raw) != 16:
+        raise ScriptError(f"{op}: the initialisation vector must be 16 bytes, not {len(raw)}")
+    return raw
+
+
+def _aes_encode(op: str, bits: int | None):
+    def task(rt, key, value, iv=None):
+        from cryptography.hazmat.primitives import padding
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+        data = _message(value, op)
+        rt.check_text(len(data) * 2 + 64)
+        given = _aes_iv(iv, op)
+        vector = given or rt.random.getrandbits(128).to_bytes(16, "big")
+        padder = padding.PKCS7(128).padder()
+        plain = padder.update(data) + padder.finalize()
+        enc = Cipher(algorithms.AES(_aes_key(key, op, bits)), modes.CBC(vector)).encryptor()
+        sealed = enc.update(plain) + enc.finalize()
+        return base64.b64encode(sealed if given else vector + sealed).decode("ascii")
+
+    task.__name__ = op.rsplit(".", 1)[-1]
+    task.__doc__ = (f"`{op}(key, text[, iv])`: AES-CBC with PKCS#7 padding, base64 output. "
+                    "Without an IV a random one from the host's random service is used and "
+                    "put in front of the ciphertext, so aesDecode can read it back [inf: the "
+                    "Zoho page was not retrievable; reference §7.10 lists the task [3p]].")
+    return task
+
+
+def _aes_decode(op: str, bits: int | None):
+    def task(rt, key, value, iv=None):
+        from cryptography.hazmat.primitives import padding
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+        if type(value) is not str:
+            raise ScriptError(f"{op}: the encrypted value must be base64 TEXT, not {type_name(value)}")
+        try:
+            sealed = base64.b64decode("".join(value.split()), validate=True)
+        except (binascii.Error, ValueError):
+            raise ScriptError(f"{op}: the encrypted value is not valid base64") from None
+        given = _aes_iv(iv, op)
+        if given is None:
+            given, sealed = sealed[:16], sealed[16:]
+        if len(given) != 16 or not sealed or len(sealed) % 16:
+            raise ScriptError(f"{op}: the encrypted value is damaged or was not made by aesEncode")
+        dec = Cipher(algorithms.AES(_aes_key(key, op, bits)), modes.CBC(given)).decryptor()
+        unpadder = padding.PKCS7(128).unpadder()
+        try:
+            plain = unpadder.update(dec.update(sealed) + dec.finalize()) + unpadder.finalize()
+        except ValueError:
+            raise ScriptError(f"{op}: wrong key, or the encrypted value is damaged") from None
+        return plain.decode("utf-8", errors="replace")
+
+    task.__name__ = op.rsplit(".", 1)[-1]
+    task.__doc__ = f"`{op}(key, encrypted[, iv])`: the inverse of the matching aesEncode task."
+    return task
+
+
+aes_encode = _aes_encode("zoho.encryption.aesEncode", None)
+aes_decode = _aes_decode("zoho.encryption.aesDecode", None)
+aes_encode128 = _aes_encode("zoho.encryption.aesEncode128", 128)
+aes_decode128 = _aes_decode("zoho.encryption.aesDecode128", 128)
+
+
+ENCRYPTION_TASKS = {
+    "zoho.encryption.md5": (md5, 1, 2),
+    "zoho.encryption.sha1": (sha1, 1, 2),
+    "zoho.encryption.sha256": (sha256, 1, 2),
+    "zoho.encryption.sha384": (sha384, 1, 2),
+    "zoho.encryption.sha512": (sha512, 1, 2),
+    "zoho.encryption.hmacmd5": (hmacmd5, 2, 3),
+    "zoho.encryption.hmacsha1": (hmacsha1, 2, 3),
+    "zoho.encryption.hmacsha256": (hmacsha256, 2, 3),
+    "zoho.encryption.hmacsha384": (hmacsha384, 2, 3),
+    "zoho.encryption.hmacsha512": (hmacsha512, 2, 3),
+    "zoho.encryption.urlencode": (url_encode, 1, 2),
+    "zoho.encryption.urldecode": (url_decode, 1, 2),
+    "zoho.encryption.base64encode": (base64_encode, 1, 2),
+    "zoho.encryption.base64decode": (base64_decode, 1, 2),
+    "zoho.encryption.base32encode": (base32_encode, 1, 2),
+    "zoho.encryption.base32decode": (base32_decode, 1, 2),
+    "zoho.encryption.aesencode": (aes_encode, 2, 3),
+    "zoho.encryption.aesdecode": (aes_decode, 2, 3),
+    "zoho.encryption.aesencode128": (aes_encode128, 2, 3),
+    "zoho.encryption.aesdecode128": (aes_decode128, 2, 3),
+}
