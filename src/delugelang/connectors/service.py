@@ -280,4 +280,5 @@ def with_token(connector: Connector, url: str, headers: dict[str, str],
         headers["Authorization"] = f"{connector.auth_scheme} {token.access_token}"
         return url, headers
     separator = "&" if urlsplit(url).query else "?"
-    return f"{url}{separator}{quote(connector.token_param, safe='')}={quote(token.access_token, safe='')}", headers
+    pair = f"{quote(connector.token_param, safe='')}={quote(token.access_token, safe='')}"
+    return f"{url}{separator}{pair}", headers
