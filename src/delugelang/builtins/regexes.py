@@ -144,7 +144,7 @@ def replace(rt, text: str, pattern, replacement, op: str, *, first: bool = False
             if type(part) is str:
                 pieces.append(part)
             else:
-                pieces.append(match.group(part) or "")
+                pieces.append(match.group(part[0]) or "")
         out = "".join(pieces)
         grown[0] += len(out) - (match.end() - match.start())
         if grown[0] > budget:
@@ -156,7 +156,8 @@ def replace(rt, text: str, pattern, replacement, op: str, *, first: bool = False
 
 
 def parse_replacement(replacement: str, compiled, op: str) -> list:
-    """Split a Java replacement into literal text and group references (int or name).
+    """Split a Java replacement into literal texts and 1-tuples holding a group reference
+    (a number or a name).
 
     Java's Matcher.appendReplacement rules: `$n` takes the longest group number that
     exists, `${name}` a named group, `\\x` is a literal x, and a bare `$` is an error.
@@ -201,7 +202,7 @@ def parse_replacement(replacement: str, compiled, op: str) -> list:
         if buf:
             parts.append("".join(buf))
             buf = []
-        parts.append(ref)
+        parts.append((ref,))
     if buf:
         parts.append("".join(buf))
     return parts
