@@ -164,6 +164,14 @@ def test_exit_codes_and_error_messages(workspace, capsys, monkeypatch):
     dg("api", "update", "crm.get", "--header", "X-Trace: ${id}")
     dg("extension", "create", "sales")
     dg("extension", "add-connector", "sales", "crm", code=1)  # not published
+    dg("connector", "update", "crm", "--scope", "a", "--scope", "b", "--scope-separator", ",")
+    assert json.loads(dg("connector", "show", "crm", "--json"))["scopes"] == ["a", "b"]
+    dg("api", "publish", "crm.get")
+    dg("extension", "add-connector", "sales", "crm")
+    dg("connector", "delete", "crm", code=1)  # still in an extension
+    dg("extension", "remove-connector", "sales", "crm")
+    dg("connector", "delete", "crm")
+    assert json.loads(dg("connector", "list", "--json")) == []
     assert "not authorized yet" in "".join(dg.transcript)
     assert "FROM-ENV-SECRET-1" not in "".join(dg.transcript)
     with pytest.raises(SystemExit) as info:

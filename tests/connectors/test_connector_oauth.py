@@ -177,3 +177,28 @@ def test_extra_authorization_params_and_scope_separator(provider, workspace, ser
                       on_url=lambda url: (urls.append(url), browse(url)))
     assert "access_type=offline" in urls[0] and "prompt=consent" in urls[0]
     assert "scope=contacts%2Cprofile" in urls[0]
+
+
+def test_denied_consent_is_a_clear_error(provider, workspace, service_factory):
+    define_crm(workspace, provider)
+    service = service_factory()
+
+    def deny(url):
+        from urllib.parse import parse_qs, urlsplit
+        query = parse_qs(urlsplit(url).query)
+        browse(f"{query['redirect_uri'][0]}?error=access_denied&state={query['state'][0]}")
+
+    with pytest.raises(OAuthError, match="refused the authorization .access_denied"):
+        service.authorize("crm", port=0, timeout=10, on_url=deny)
+
+
+def test_token_in_query_parameter(provider, workspace, service_factory):
+    from delugelang.connectors import Api
+    define_crm(workspace, provider, token_placement="query", token_param="auth_token")
+    ConnectorRegistry(workspace).add_api("crm", Api(name="echo",
+                                                    url=f"{provider.base}/api/echo?x=1"))
+    service = service_factory()
+    authorize(service)
+    result = service.execute("crm.echo", {})
+    assert '"auth_token":"********"' in result.body and '"x":"1"' in result.body
+    assert "Authorization" not in result.body

@@ -77,6 +77,8 @@ class LoopbackReceiver:
         path = self.path
 
         class Handler(BaseHTTPRequestHandler):
+            timeout = 10  # a client that connects and sends nothing must not stall the wait
+
             def do_GET(self):  # noqa: N802 (http.server's naming)
                 if urlsplit(self.path).path != path:
                     self._reply(404, "Not found.")
