@@ -1,0 +1,192 @@
+"""Encoding builtins and the zoho.encryption.* tasks (deluge-reference.md §7.10)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+
+import pytest
+
+import delugelang
+from delugelang.builtins import load_all
+from delugelang.builtins.encoding import ENCRYPTION_TASKS
+from delugelang.errors import DelugeError, ScriptError
+from delugelang.limits import Limits
+from delugelang.runtime import Run
+from delugelang.services import Services
+
+
+def value(expr: str):
+    return delugelang.compile(f"return {expr};").run(
+        services=Services(random_seed=3)).plain_value()
+
+
+def expr_error(expr: str) -> DelugeError:
+    with pytest.raises(DelugeError) as info:
+        value(expr)
+    return info.value
+
+
+def _task_form_compiles() -> bool:
+    try:
+        delugelang.compile('return zoho.encryption.sha256("hello");')
+    except DelugeError:
+        return False
+    return True
+
+
+task_form = pytest.mark.xfail(not _task_form_compiles(), reason="waiting for task wiring",
+                              strict=False)
+
+
+# ---------------------------------------------------------------- builtin forms
+
+@pytest.mark.parametrize("expr, expected", [
+    ('encodeUrl("http://www.zoho.com/zohotest?name=John&country=Australia&age=101")',
+     "http%3A%2F%2Fwww.zoho.com%2Fzohotest%3Fname%3DJohn%26country%3DAustralia%26age%3D101"),
+    ('"a b~*é".encodeUrl()', "a+b%7E*%C3%A9"),
+    ('"a b+c".urlEncode()', "a%20b%2Bc"),
+    ('"https%3A%2F%2Fwww.zoho.com".urlDecode()', "https://www.zoho.com"),
+    ('decodeUrl("a+b%20c%C3%A9")', "a b cé"),
+    ('"100%".urlDecode()', "100%"),
+    ('"<b>Tom & \\"Jerry\\"</b>".encodeHTML()', "&lt;b&gt;Tom &amp; &quot;Jerry&quot;&lt;/b&gt;"),
+    ('"&lt;i&gt;&amp;&#39;&#x41;&copy;".decodeHTML()', "<i>&'A©"),
+    ('"john@zylker.com".base64Encode()', "am9obkB6eWxrZXIuY29t"),
+    ('"am9obkB6eWxrZXIuY29t".base64Decode()', "john@zylker.com"),
+    ('"am9obkB6eWxrZXIuY29t".base64Decode()', "john@zylker.com"),
+    ('"am9o bkB6eWxr\\nZXIuY29t".base64Decode()', "john@zylker.com"),
+    ('"aGk".base64Decode()', "hi"),
+    ('"hé".base64Encode("UTF-16LE")', "aADpAA=="),
+    ('"aADpAA==".base64Decode("utf-16le")', "hé"),
+    ('"Zoho".base32Encode()', "LJXWQ3Y="),
+    ('"ljxwq3y".base32Decode()', "Zoho"),
+])
+def test_encoding_builtins(expr, expected):
+    assert value(expr) == expected
+
+
+@pytest.mark.parametrize("expr, words", [
+    ('"%%%".base64Decode()', "not valid base64"),
+    ('"a".base64Encode("rot13")', "unknown charset"),
+    ('"a".base64Encode("base64")', "unknown charset"),
+    ('"é".base64Encode("US-ASCII")', "cannot encode"),
+    ('"1".base32Decode()', "not valid base32"),
+])
+def test_encoding_errors(expr, words):
+    err = expr_error(expr)
+    assert isinstance(err, ScriptError)
+    assert words in err.message
+
+
+# ---------------------------------------------------------------- task implementations
+
+def _rt() -> Run:
+    load_all()
+    return Run(Limits(), Services(random_seed=5))
+
+
+def task(name: str, *args):
+    impl, lo, hi = ENCRYPTION_TASKS[name.lower()]
+    assert lo <= len(args) <= hi
+    return impl(_rt(), *args)
+
+
+def test_every_task_key_is_lower_case_and_dotted():
+    for name, (impl, lo, hi) in ENCRYPTION_TASKS.items():
+        assert name == name.lower() and name.startswith("zoho.encryption.")
+        assert callable(impl) and impl.__doc__ and 0 < lo <= hi
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("zoho.encryption.sha1", "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"),
+    ("zoho.encryption.sha256", "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"),
+    ("zoho.encryption.md5", hashlib.md5(b"hello").hexdigest()),
+    ("zoho.encryption.sha512", hashlib.sha512(b"hello").hexdigest()),
+])
+def test_hashes_are_lower_case_hex(name, expected):
+    assert task(name, "hello") == expected
+
+
+def test_hash_output_types():
+    digest = hashlib.sha256(b"hello").digest()
+    assert task("zoho.encryption.sha256", "hello", "base64") == base64.b64encode(digest).decode()
+    assert task("zoho.encryption.sha256", "hello", "binary") == digest.decode("latin-1")
+    with pytest.raises(ScriptError):
+        task("zoho.encryption.sha256", "hello", "octal")
+    with pytest.raises(ScriptError):
+        task("zoho.encryption.sha256", None)
+
+
+def test_hmac_key_first_and_base64_default():
+    mac = hmac.new(b"secret", b"hello", hashlib.sha256).digest()
+    assert task("zoho.encryption.hmacsha256", "secret", "hello") == base64.b64encode(mac).decode()
+    assert task("zoho.encryption.hmacsha256", "secret", "hello", "hex") == mac.hex()
+    assert task("zoho.encryption.hmacsha1", "secret", "hello", "hex") == \
+        "5112055c05f944f85755efc5cd8970e194e9f45b"
+    assert task("zoho.encryption.hmacsha512", "k", "m", "hex") == \
+        hmac.new(b"k", b"m", hashlib.sha512).hexdigest()
+    with pytest.raises(ScriptError):
+        task("zoho.encryption.hmacsha256", None, "hello")
+
+
+def test_url_tasks_return_null_for_non_text():
+    assert task("zoho.encryption.urlEncode", "a b&c") == "a%20b%26c"
+    assert task("zoho.encryption.urlEncode", 5) is None
+    assert task("zoho.encryption.urlDecode", "https%3A%2F%2Fwww.zoho.com") == "https://www.zoho.com"
+    assert task("zoho.encryption.urlDecode", None) is None
+
+
+def test_base_tasks():
+    assert task("zoho.encryption.base64Decode", "am9obkB6eWxrZXIuY29t") == "john@zylker.com"
+    assert task("zoho.encryption.base64Encode", "john@zylker.com") == "am9obkB6eWxrZXIuY29t"
+    assert task("zoho.encryption.base64Encode", None) is None
+    assert task("zoho.encryption.base32Decode", task("zoho.encryption.base32Encode", "é!")) == "é!"
+
+
+@pytest.mark.parametrize("enc, dec", [("aesEncode", "aesDecode"),
+                                      ("aesEncode128", "aesDecode128")])
+@pytest.mark.parametrize("key", ["short key", "0123456789abcdef", "0123456789abcdef0123456789abcdef"])
+def test_aes_round_trip(enc, dec, key):
+    sealed = task(f"zoho.encryption.{enc}", key, "Secret text é")
+    assert sealed != "Secret text é"
+    assert task(f"zoho.encryption.{dec}", key, sealed) == "Secret text é"
+    iv = "abcdefghijklmnop"
+    fixed = task(f"zoho.encryption.{enc}", key, "x", iv)
+    assert fixed == task(f"zoho.encryption.{enc}", key, "x", iv)
+    assert task(f"zoho.encryption.{dec}", key, fixed, iv) == "x"
+
+
+def test_aes_errors():
+    sealed = task("zoho.encryption.aesEncode", "right key", "hello world, a longer text")
+    with pytest.raises(ScriptError):
+        task("zoho.encryption.aesDecode", "k", "not base64!!")
+    with pytest.raises(ScriptError):
+        task("zoho.encryption.aesDecode", "k", "YWJj")
+    with pytest.raises(ScriptError):
+        task("zoho.encryption.aesEncode", "k", "x", "short iv")
+    with pytest.raises(ScriptError):
+        task("zoho.encryption.aesEncode", "", "x")
+    try:
+        out = task("zoho.encryption.aesDecode", "wrong key", sealed)
+    except ScriptError:
+        return
+    assert out != "hello world, a longer text"
+
+
+# ---------------------------------------------------------------- task forms in scripts
+
+@task_form
+@pytest.mark.parametrize("expr, expected", [
+    ('zoho.encryption.sha256("hello")',
+     "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"),
+    ('zoho.encryption.sha1("hello")', "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"),
+    ('zoho.encryption.hmacsha1("secret", "hello", "hex")', "5112055c05f944f85755efc5cd8970e194e9f45b"),
+    ('zoho.encryption.base64Decode("am9obkB6eWxrZXIuY29t")', "john@zylker.com"),
+    ('zoho.encryption.base64Encode("john@zylker.com")', "am9obkB6eWxrZXIuY29t"),
+    ('zoho.encryption.urlEncode("a b")', "a%20b"),
+    ('zoho.encryption.urlDecode("https%3A%2F%2Fwww.zoho.com")', "https://www.zoho.com"),
+    ('zoho.encryption.aesDecode("k", zoho.encryption.aesEncode("k", "hi"))', "hi"),
+])
+def test_task_forms(expr, expected):
+    assert value(expr) == expected
