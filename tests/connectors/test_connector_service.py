@@ -6,7 +6,7 @@ import pytest
 from connector_helpers import authorize, define_crm
 
 import delugelang
-from delugelang import Services
+from delugelang import ScriptError, Services
 from delugelang.connectors import Api, ConnectorError, ConnectorRegistry, ConnectorService
 from delugelang.connectors.storage import ConnectionKey
 
@@ -118,3 +118,14 @@ def test_a_deluge_script_calls_the_connector(crm):
         'return resp;')
     result = program.run({}, services=Services(connectors=crm))
     assert list(result.info) == ["200", "true"]
+
+
+def test_transport_errors_are_plain_and_hold_no_token(crm, workspace, provider):
+    registry = ConnectorRegistry(workspace)
+    registry.update_connector("crm", token_placement="query")
+    registry.add_api("crm", Api(name="down", url="http://127.0.0.1:9/x"))
+    with pytest.raises(ScriptError, match="could not connect") as info:
+        crm.execute("crm.down", {})
+    token = crm.registry.state.connection(ConnectionKey("crm")).token.access_token
+    assert token not in info.value.message
+    assert "Error" not in info.value.message and "Traceback" not in info.value.message

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from delugelang.connectors.errors import ConnectorError
+from delugelang.connectors.redact import redact
 from delugelang.errors import DelugeError
 
 
@@ -14,12 +17,18 @@ def default_http():
 
 
 def send(http, method: str, url: str, *, headers: dict[str, str], content: bytes | None = None,
-         what: str):
-    """`http.request(...)`, with transport failures turned into a plain user-facing error."""
+         what: str, secrets: Iterable[str | None] = ()):
+    """`http.request(...)`, with transport failures turned into a plain user-facing error.
+
+    The guarded client's own errors are already written for users; any of `secrets`
+    (a token in the URL, say) is masked out of them all the same.
+    """
     try:
         return http.request(method, url, headers=headers, content=content)
-    except DelugeError:
-        raise  # the guarded client's own errors are already written for users
+    except DelugeError as exc:
+        exc.message = redact(exc.message, secrets)  # same error type: limits stay uncatchable
+        exc.args = (exc.message,)
+        raise
     except OSError:
         raise ConnectorError(f"could not reach {what}") from None
     except Exception as exc:  # httpx (or another transport) failed; keep its details out

@@ -179,12 +179,14 @@ class OAuthClient:
     def _token(self, url: str, body: str, previous: Token | None, what: str) -> Token:
         headers = {"Accept": "application/json", "Content-Type": FORM}
         url, headers, body = self._authenticate(url, headers, body)
+        secrets = [self.credentials.client_secret,
+                   *((previous.access_token, previous.refresh_token) if previous else ())]
         response = send(self.http, "POST", url, headers=headers, content=body.encode("utf-8"),
-                        what=f"the token endpoint {origin_of(url)}")
+                        what=f"the token endpoint {origin_of(url)}", secrets=secrets)
         payload = _payload(response)
         error = payload.get("error") if isinstance(payload, dict) else None
         if response.status_code >= 400 or error:
-            raise self._refusal(what, response.status_code, payload)
+            raise self._refusal(what, response.status_code, payload, secrets)
         return parse_token_response(payload, self.connector, self.clock(), previous)
 
     def _authenticate(self, url: str, headers: dict, body: str) -> tuple[str, dict, str]:
@@ -197,13 +199,14 @@ class OAuthClient:
         auth = ClientAuth(creds.client_id, creds.client_secret, "client_secret_post")
         return auth.prepare("POST", url, headers, body)
 
-    def _refusal(self, what: str, status: int, payload: dict) -> OAuthError:
+    @staticmethod
+    def _refusal(what: str, status: int, payload: dict, secrets: list) -> OAuthError:
         error = payload.get("error")
         code = error if isinstance(error, str) else None
         detail = payload.get("error_description") or ""
         parts = [quote_for_message(p, 160) for p in (code, detail) if p]
         reason = ": ".join(parts) if parts else f"HTTP {status}"
-        reason = redact(reason, [self.credentials.client_secret, self.credentials.client_id])
+        reason = redact(reason, secrets)
         return OAuthError(f"the authorization server refused the {what} ({reason})", code)
 
 

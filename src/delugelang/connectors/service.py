@@ -117,7 +117,8 @@ class ConnectorService:
     def _send(self, connector: Connector, request: RenderedRequest, token: Token):
         url, headers = with_token(connector, request.url, dict(request.headers), token)
         return send(self.http, request.method, url, headers=headers, content=request.content,
-                    what=origin_of(request.url))
+                    what=origin_of(request.url),
+                    secrets=[token.access_token, token.refresh_token])
 
     def _result(self, response) -> ApiResult:
         secrets = self._secrets()
