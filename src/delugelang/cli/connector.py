@@ -88,6 +88,8 @@ def _print_fields(data: dict[str, Any], skip: tuple[str, ...] = ()) -> None:
             value = ", ".join(str(v) for v in value) or "-"
         elif value is None:
             value = "-"
+        elif isinstance(value, str) and value and not value.strip():
+            value = repr(value)  # a blank separator, shown visibly
         print(f"{key.replace('_', ' ')}: {value}")
 
 
