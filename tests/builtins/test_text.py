@@ -281,3 +281,9 @@ def test_text_method_on_null_is_a_deluge_error():
     err = error('x = null; return x.trim();')
     assert isinstance(err, ScriptError)
     assert "null" in err.message
+
+
+def test_ignore_case_replace_limits_each_text_to_300_kb():
+    err = expr_error('"".leftPad(400000).replaceAllIgnoreCase("a", "b")')
+    assert isinstance(err, ScriptError) and "300 KB" in err.message
+    assert len(value('"".leftPad(300000).replaceFirstIgnoreCase(" ", "b")')) == 300000

@@ -388,6 +388,16 @@ def concat(rt, text, other):
 
 # ---------------------------------------------------------------- regular expressions
 
+# The *IgnoreCase pages limit each text parameter to 300 KB (reference §7.1, §10 [doc]).
+IGNORE_CASE_LIMIT = 300 * 1024
+
+
+def _ignore_case_sizes(op: str, *texts) -> None:
+    for text in texts:
+        if type(text) is str and len(text) > IGNORE_CASE_LIMIT // 4 \
+                and len(text.encode("utf-8", "surrogatepass")) > IGNORE_CASE_LIMIT:
+            raise ScriptError(f"{op}: each text may be at most 300 KB")
+
 def _literal_flag(value, op: str) -> bool:
     if value is None:
         return False
@@ -436,6 +446,7 @@ def replace_all_ignore_case(rt, text, search, replacement, literal=None):
     "Z Z Z"
     """
     op = "replaceAllIgnoreCase"
+    _ignore_case_sizes(op, text, search, replacement)
     return regexes.replace(rt, text, text_arg(search, op, "search text"), replacement, op,
                            ignore_case=True, literal=_literal_flag(literal, op))
 
@@ -449,6 +460,7 @@ def replace_first_ignore_case(rt, text, search, replacement, literal=None):
     "Z ZOHO"
     """
     op = "replaceFirstIgnoreCase"
+    _ignore_case_sizes(op, text, search, replacement)
     return regexes.replace(rt, text, text_arg(search, op, "search text"), replacement, op,
                            first=True, ignore_case=True, literal=_literal_flag(literal, op))
 
