@@ -196,3 +196,19 @@ def test_execute_xpath_refuses_dtds_and_entities(xml):
                                   '"<a/>".executeXPath("/a[foo()]")'])
 def test_execute_xpath_errors(expr):
     assert isinstance(expr_error(expr), ScriptError)
+
+
+@pytest.mark.parametrize("expr, expected", [
+    ('"<a>1</a><a>2</a>".toXmlList()', ["<a>1</a>", "<a>2</a>"]),
+    ('"<?xml version=\\"1.0\\"?><r><x/></r>".toXmlList()', ["<r><x /></r>"]),
+    (f'"{XML}".executeXPath("//name").toXmlList().size()', 2),
+    ('"".toXmlList()', []),
+])
+def test_to_xml_list(expr, expected):
+    assert value(expr) == expected
+
+
+def test_to_xml_list_errors():
+    assert isinstance(expr_error('"<a>".toXmlList()'), ScriptError)
+    assert isinstance(expr_error('"<!DOCTYPE a []><a/>".toXmlList()'), ScriptError)
+    assert isinstance(expr_error('"<a>&x;</a>".toXmlList()'), ScriptError)

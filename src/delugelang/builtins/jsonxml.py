@@ -467,3 +467,23 @@ def _element_xml(element, tostring) -> str:
         return tostring(element, encoding="unicode")
     finally:
         element.tail = tail
+
+
+@method("toXmlList", "toXMLList", on=TEXT)
+def to_xml_list(rt, xml_text):
+    """Splits XML text holding sibling elements (what `executeXPath` returns for several
+    nodes) into a LIST of XML texts, one per element, so they can be iterated [3p/inf:
+    listed in reference §7.9, page not researched]. Text between the elements is dropped;
+    malformed XML is a runtime error.
+
+    >>> "<a>1</a><a>2</a>".toXmlList()
+    ["<a>1</a>", "<a>2</a>"]
+    """
+    from xml.etree.ElementTree import tostring
+    body = xml_text.strip()
+    if body.startswith("<?xml"):
+        end = body.find("?>")
+        body = body[end + 2:] if end > 0 else body
+    root = _parse_xml(rt, "<deluge-list>" + body + "</deluge-list>", "toXmlList")
+    rt.check_size(len(root))
+    return [_element_xml(child, tostring) for child in root]
