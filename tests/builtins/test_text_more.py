@@ -127,3 +127,20 @@ def test_wrong_argument_types_are_deluge_errors():
     for expr in ('"abc".remove({1})', '"abc".repeat("2")', '"abc".distance(null)'):
         err = expr_error(expr)
         assert isinstance(err, ScriptError), expr
+
+
+def test_text_builtins_are_not_shadowed_by_later_modules():
+    """A later registration for the same name and receiver type replaces an earlier one
+    (registry.py); every text/JSON/encoding builtin must still be reachable."""
+    import inspect
+
+    from delugelang.builtins import encoding, jsonxml, load_all, text, text_more
+    from delugelang.builtins.registry import FUNCTIONS, METHODS
+
+    load_all()
+    live = {id(impl) for spec in METHODS.values() for impl, _, _ in spec.impls.values()}
+    live |= {id(spec.impl) for spec in FUNCTIONS.values()}
+    for module in (text, text_more, jsonxml, encoding):
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if getattr(fn, "deluge_names", None) and fn.__module__ == module.__name__:
+                assert id(fn) in live, f"{module.__name__}.{name} was replaced"
