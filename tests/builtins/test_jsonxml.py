@@ -212,3 +212,21 @@ def test_to_xml_list_errors():
     assert isinstance(expr_error('"<a>".toXmlList()'), ScriptError)
     assert isinstance(expr_error('"<!DOCTYPE a []><a/>".toXmlList()'), ScriptError)
     assert isinstance(expr_error('"<a>&x;</a>".toXmlList()'), ScriptError)
+
+
+def test_strict_json_depth_is_capped_too():
+    deep = "[" * 150 + "]" * 150
+    with pytest.raises(ScriptError) as info:
+        run("return " + _deluge_text(deep) + ".toJSONList();")
+    assert "nested too deeply" in info.value.message
+
+
+@pytest.mark.parametrize("text", ['{"a": 1.0, "b": -0, "c": 12345678901234567890, "d": "x"}',
+                                  '{"a": [true, null, {"b": 2e-3}]}'])
+def test_strict_and_lenient_readers_agree(text):
+    from delugelang.builtins.jsonxml import _Reader
+    from delugelang.runtime import Run
+    rt = Run(delugelang.Limits(), delugelang.Services())
+    strict = run("return " + _deluge_text(text) + ".toMap();").value
+    lenient = _Reader(rt, text, "toMap").value(0)
+    assert repr(strict) == repr(lenient)
