@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
 import html
 from urllib.parse import quote, quote_plus, unquote_plus
 
 from ..errors import ScriptError
-from ..values import to_text, type_name
+from ..values import to_text
+from .encoding_crypto import ENCRYPTION_TASKS  # noqa: F401  (the zoho.encryption.* tasks)
 from .registry import TEXT, method
 
 # Charsets a script may name; anything else is an error (never an arbitrary Python codec).
@@ -213,8 +212,3 @@ def base32_decode(rt, text, charset=None):
     "Zoho"
     """
     return base32_decode_text(rt, text, charset)
-
-
-# ---------------------------------------------------------------- zoho.encryption tasks
-
-from .encoding_crypto import ENCRYPTION_TASKS  # noqa: E402,F401  (hash, HMAC and AES tasks)

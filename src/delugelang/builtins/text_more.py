@@ -5,8 +5,8 @@ from __future__ import annotations
 import regex
 
 from ..errors import ScriptError
-from ..values import DEC, Collection, Decimal, TypedList, to_text, type_name
-from .registry import ANY, BOOLEAN, DATES, NUMERIC, TEXT, TIME, function, method
+from ..values import Collection, Decimal, TypedList, to_text
+from .registry import ANY, BOOLEAN, DATES, NUMERIC, TEXT, TIME, method
 from .text import int_arg, text_arg
 
 
