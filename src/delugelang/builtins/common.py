@@ -129,3 +129,35 @@ def to_number(rt, value):
         return check_int(int(DEC.create_decimal(text)), "toNumber")
     except (ArithmeticError, ValueError):
         raise ScriptError(f"toNumber: {value!r} is not a number") from None
+
+
+# The three TEXT methods every collection also has; the rest of TEXT is in text*.py.
+
+@method("contains", on=TEXT, args=(1, 1))
+def text_contains(rt, text, part):
+    """True when the text holds `part`; case-sensitive.
+
+    >>> "Zoho Creator".contains("Creator")
+    true
+    """
+    return (part if type(part) is str else to_text(part)) in text
+
+
+@method("size", "length", "len", on=TEXT)
+def text_length(rt, text):
+    """The number of characters, spaces included.
+
+    >>> "Create database applications with Zoho Creator".len()
+    46
+    """
+    return len(text)
+
+
+@method("isEmpty", on=TEXT)
+def text_is_empty(rt, text):
+    """True only for "": a space is not empty (reference §7.2).
+
+    >>> " ".isEmpty()
+    false
+    """
+    return text == ""
