@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from ..errors import ScriptError
 from ..values import DEC, Collection, Decimal, TypedList, check_int, key_in, to_text, type_name
 from .registry import ANY, DECIMAL, NUMBER, TEXT, function, method
+
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_NUMERIC = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,7})?")
 
 
 @function("isNull", args=(1, 1))
@@ -118,17 +123,24 @@ def to_number(rt, value):
     if t is int:
         return value
     if t is Decimal:
-        return check_int(int(value), "toNumber")
+        return _decimal_to_int(value)
     text = value.strip()
     if len(text) > 40:
         raise ScriptError(f"toNumber: {text[:20]!r}... is not a number")
-    try:
-        if text.lstrip("+-").isdigit():
-            return check_int(int(text), "toNumber")
+    if _WHOLE.fullmatch(text):
+        return check_int(int(text), "toNumber")
+    if _NUMERIC.fullmatch(text):
         # Numeric text with a fraction truncates like a DECIMAL.
-        return check_int(int(DEC.create_decimal(text)), "toNumber")
-    except (ArithmeticError, ValueError):
-        raise ScriptError(f"toNumber: {value!r} is not a number") from None
+        return _decimal_to_int(DEC.create_decimal(text))
+    raise ScriptError(f"toNumber: {value!r} is not a number")
+
+
+def _decimal_to_int(d):
+    """A DECIMAL truncated to a NUMBER; refused before a huge value becomes a huge int."""
+    if d.adjusted() > 18:
+        raise ScriptError(f"toNumber: {to_text(d) if d.adjusted() < 40 else 'the value'} "
+                          f"is out of the NUMBER range")
+    return check_int(int(d), "toNumber")
 
 
 # The three TEXT methods every collection also has; the rest of TEXT is in text*.py.

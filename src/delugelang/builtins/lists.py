@@ -10,18 +10,18 @@ from __future__ import annotations
 from ..errors import ScriptError
 from ..values import TypedList, type_name
 from .registry import COLLECTION, LIST, method
+from .typed import convert_for_typed_list
 from .seqs import (as_list, bool_arg, elements_of, equal, grow, index_arg, int_arg,
                    sorted_or_none, value_key)
 
 LIST_OR_COLLECTION = LIST + COLLECTION
 
 
-def convert_typed(lst, value):
+def convert_typed(rt, lst, value):
     """What a typed list (`List:Int()`...) stores for `value` (reference §3, typed lists)."""
     if type(lst) is not TypedList:
         return value
-    from .typed import convert_for_typed_list
-    return convert_for_typed_list(lst.elem_type, value)
+    return convert_for_typed_list(lst.elem_type, value, rt)
 
 
 def _not_itself(lst, value, op):
@@ -154,7 +154,7 @@ def list_add(rt, lst, value):
     """
     _not_itself(lst, value, "add")
     grow(rt, lst)
-    lst.append(convert_typed(lst, value))
+    lst.append(convert_typed(rt, lst, value))
 
 
 @method("addAll", on=LIST, args=(1, 1))
@@ -167,7 +167,7 @@ def list_add_all(rt, lst, other):
     """
     items = list(elements_of(other, "addAll"))  # `l.addAll(l)` doubles once, never forever
     grow(rt, lst, len(items))
-    lst.extend([convert_typed(lst, v) for v in items])
+    lst.extend([convert_typed(rt, lst, v) for v in items])
 
 
 @method("insert", on=LIST, args=(1, None))
@@ -183,7 +183,7 @@ def list_insert(rt, lst, *values):
     for v in values:
         _not_itself(lst, v, "insert")
     grow(rt, lst, len(values))
-    lst.extend([convert_typed(lst, v) for v in values])
+    lst.extend([convert_typed(rt, lst, v) for v in values])
 
 
 @method("set", on=LIST_OR_COLLECTION, args=(2, 2))
@@ -196,7 +196,7 @@ def list_set(rt, lst, index, value):
     """
     items = as_list(lst, "set", write=True)
     _not_itself(items, value, "set")
-    items[index_arg(items, index, "set")] = convert_typed(items, value)
+    items[index_arg(items, index, "set")] = convert_typed(rt, items, value)
 
 
 # ---------------------------------------------------------------- removing
