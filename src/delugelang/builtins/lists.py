@@ -8,7 +8,7 @@ distinct, intersect...) have their COLLECTION forms in collection.py.
 from __future__ import annotations
 
 from ..errors import ScriptError
-from ..values import TypedList, type_name
+from ..values import TypedList
 from .registry import COLLECTION, LIST, method
 from .typed import convert_for_typed_list
 from .seqs import (as_list, bool_arg, elements_of, equal, grow, index_arg, int_arg,

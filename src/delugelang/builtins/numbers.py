@@ -15,7 +15,7 @@ import re
 
 from ..errors import ScriptError
 from ..values import DEC, INT_MAX, INT_MIN, Decimal, check_int, to_text, type_name
-from .registry import DECIMAL, NUMBER, NUMERIC, TEXT, function, method
+from .registry import NUMBER, NUMERIC, TEXT, function, method
 
 # Results beyond a double's range are refused: Deluge's DECIMAL is a Java double, and a
 # 10**999999 DECIMAL would print as a million digits.
