@@ -367,6 +367,8 @@ def coll_sort(rt, c, ascending=True):
     ["Mail", "Creator", "CRM"]
     """
     ascending = bool_arg(ascending, "sort")
+    if c.kind is None:
+        return c
     if not _is_map(c):
         return lists.list_sort(rt, c.items, ascending)
     if sorted_or_none(c.items.values(), ascending) is None:
@@ -388,6 +390,8 @@ def coll_sort_key(rt, c, ascending=True):
     ["CRM", "Creator", "Mail"]
     """
     ascending = bool_arg(ascending, "sortKey")
+    if c.kind is None:
+        return c
     if not _is_map(c):
         return lists.list_sort(rt, c.items, ascending)
     order = sorted_or_none([key_out(k) for k in c.items], ascending)

@@ -107,6 +107,8 @@ def round_(rt, x, places=0):
     integer_digits = d.adjusted() + 1
     if -places >= integer_digits:
         return Decimal(0)  # Deluge's documented rule, not arithmetic rounding
+    if d.as_tuple().exponent >= -places:
+        return d  # nothing below the rounding position
     q = d.quantize(Decimal(1).scaleb(-places), context=_wide(d))
     return _plain_zero(Decimal(int(q)))
 
@@ -255,9 +257,10 @@ def exp(rt, x):
 
 
 def _log(x, op, fn):
-    if x <= 0:
+    f = _float(x, op)
+    if f <= 0:
         return None  # Java gives NaN or -Infinity; Deluge has neither [inf]
-    return _from_double(fn(_float(x, op)), op)
+    return _from_double(fn(f), op)
 
 
 @method("log", on=NUMERIC)

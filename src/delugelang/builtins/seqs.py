@@ -123,10 +123,16 @@ def value_key(value, depth: int = 0):
     return (t.__name__, value)
 
 
+_SCALARS = (str, int, bool, Decimal)
+
+
 def equal(a, b) -> bool:
-    """Deluge `==` for elements (membership tests, indexOf, removeElement)."""
-    from ..ops import eq
-    return eq(None, a, b)
+    """Deluge `==` for elements (membership tests, indexOf, removeElement): same-type
+    values by value, NUMBER and DECIMAL numerically, lists and maps element by element."""
+    ta = type(a)
+    if ta is type(b) and ta in _SCALARS:
+        return a == b
+    return value_key(a) == value_key(b)
 
 
 # ---------------------------------------------------------------- sorting
