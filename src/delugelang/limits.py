@@ -68,6 +68,16 @@ class Limits:
     mails: int = 10
     """`sendmail` tasks per run. Apex sendEmail: 10 per transaction."""
 
+    process_memory_bytes: int = 512 * 1024 * 1024
+    """Isolation mode only: address space the worker process may add to what it inherits
+    from the host when forked (its RLIMIT_AS is the host's size at fork plus this).
+    sandbox.md §4: worker RLIMIT_AS 512 MiB; the in-process `memory_bytes` is an estimate,
+    this is the operating system's hard stop."""
+
+    cpu_seconds: float = 10.0
+    """Isolation mode only: CPU time of the worker process (RLIMIT_CPU, rounded up; killed
+    one second past it). Apex: 10,000 ms synchronous CPU time."""
+
     def replace(self, **changes) -> "Limits":
         return dataclasses.replace(self, **changes)
 
