@@ -464,6 +464,8 @@ def _parse_field(text, pos, letter, count, abutting, fields, this_year) -> int:
         if m is None:
             raise DateProblem(f"'{text}' has no time zone offset where the pattern wants one", True)
         delta = _dt.timedelta(hours=int(m.group(2)), minutes=int(m.group(3) or 0))
+        if delta >= _dt.timedelta(hours=24):
+            raise DateProblem(f"the offset '{m.group(0)}' is out of range", True)
         fields["offset"] = -delta if m.group(1) == "-" else delta
         return m.end()
     end = pos

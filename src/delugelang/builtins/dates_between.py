@@ -242,18 +242,24 @@ def work_days_between(rt, start, end, weekends=None, holidays=None):
     off, rest = _calendar(rt, weekends, holidays, "workDaysBetween")
     a, b = a.date(), b.date()
     if b < a:
-        return -_count_workdays(b - _dt.timedelta(days=1), a - _dt.timedelta(days=1), off, rest)
+        return -_count_workdays(a, b, off, rest, reverse=True)
     return _count_workdays(a, b, off, rest)
 
 
-def _count_workdays(after: _dt.date, upto: _dt.date, off: frozenset, holidays: frozenset) -> int:
-    """Work days d with after < d <= upto, by whole weeks plus a remainder."""
-    span = (upto - after).days
+def _count_workdays(start: _dt.date, end: _dt.date, off: frozenset, holidays: frozenset,
+                    reverse: bool = False) -> int:
+    """Work days d with start < d <= end (reverse: end <= d < start), by whole weeks plus a
+    remainder."""
+    span = abs((end - start).days)
     weeks, extra = divmod(span, 7)
     count = weeks * (7 - len(off))
-    first = after.weekday()
-    count += sum(1 for i in range(1, extra + 1) if (first + i) % 7 not in off)
-    count -= sum(1 for h in holidays if after < h <= upto and h.weekday() not in off)
+    step = -1 if reverse else 1
+    first = start.weekday()
+    count += sum(1 for i in range(1, extra + 1) if (first + step * i) % 7 not in off)
+    if reverse:
+        count -= sum(1 for h in holidays if end <= h < start and h.weekday() not in off)
+    else:
+        count -= sum(1 for h in holidays if start < h <= end and h.weekday() not in off)
     return count
 
 
