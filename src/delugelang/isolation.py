@@ -53,6 +53,7 @@ Services reach the worker by fork
 
 from __future__ import annotations
 
+import faulthandler
 import io
 import math
 import os
@@ -130,6 +131,7 @@ def _reset_signals(limits: Limits) -> None:
     The soft CPU limit raises a LimitError wherever the script is."""
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGPIPE):
         signal.signal(sig, signal.SIG_DFL)
+    faulthandler.disable()  # a host's crash dumper would print the worker's Python stack
 
     def on_cpu_limit(signum, frame):
         signal.signal(signal.SIGXCPU, signal.SIG_DFL)  # the next one terminates
