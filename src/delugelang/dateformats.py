@@ -438,10 +438,16 @@ def parse_with_pattern(text: str, tokens: tuple, this_year: int):
         letter, count = token
         while pos < len(text) and text[pos] in " \t":
             pos += 1
-        abutting = index + 1 < len(tokens) and type(tokens[index + 1]) is tuple and \
-            tokens[index + 1][0] in _NUMERIC_LETTERS
+        abutting = index + 1 < len(tokens) and _is_numeric(tokens[index + 1])
         pos = _parse_field(text, pos, letter, count, abutting, fields, this_year)
     return _assemble(fields), fields.get("offset")
+
+
+def _is_numeric(token) -> bool:
+    """Java reads a number field followed directly by another number field ("yyyyMMdd")
+    with exactly its letter count of digits."""
+    return type(token) is tuple and (token[0] in _NUMERIC_LETTERS
+                                     or token[0] in "ML" and token[1] < 3)
 
 
 def _parse_field(text, pos, letter, count, abutting, fields, this_year) -> int:
