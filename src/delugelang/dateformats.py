@@ -50,11 +50,14 @@ def weekday_number(name) -> int | None:
     return _DAY_NUMBER.get(name.strip().lower())
 
 
-def two_digit_year(value: int, this_year: int) -> int:
-    """Java SimpleDateFormat: a 2-digit year lands within 80 years before and 20 after now."""
-    start = this_year - 80
-    year = (start // 100) * 100 + value
-    return year + 100 if year < start else year
+def two_digit_year(value: int, today: _dt.date, month: int = 1, day: int = 1) -> int:
+    """Java SimpleDateFormat: a 2-digit year lands within 80 years before and 20 after
+    today (the date `month`/`day` decides in the boundary year)."""
+    start_year = today.year - 80
+    year = (start_year // 100) * 100 + value
+    if year < start_year or (year == start_year and (month, day) < (today.month, today.day)):
+        year += 100
+    return year
 
 
 # ---------------------------------------------------------------------------
@@ -84,25 +87,25 @@ def parse_literal(text: str):
     if len(text) > 60 or not any(c.isdigit() for c in text):
         return None
     try:
-        return _parse_cached(text, _dt.date.today().year)
+        return _parse_cached(text, _dt.date.today())
     except DateProblem:
         return None
 
 
-def parse_text(text: str, this_year: int):
+def parse_text(text: str, today: _dt.date):
     """Like parse_literal, but raises DateProblem saying why `text` is not a date-time."""
     if len(text) > 60:
         raise DateProblem("the text is too long to be a date-time", False)
-    return _parse_cached(text, this_year)
+    return _parse_cached(text, today)
 
 
 @functools.lru_cache(maxsize=512)
-def _parse_cached(text: str, this_year: int):
+def _parse_cached(text: str, today: _dt.date):
     s = " ".join(text.split())
     for kind, shape in _SHAPES:
         m = shape.fullmatch(s)
         if m:
-            day = _date_part(kind, m, this_year)
+            day = _date_part(kind, m, today)
             if m.group("H") is None:
                 return day
             return _dt.datetime.combine(day, _time_part(m))
@@ -112,9 +115,9 @@ def _parse_cached(text: str, this_year: int):
     raise DateProblem(f"'{text}' is not a date-time value", False)
 
 
-def _date_part(kind: str, m, this_year: int) -> _dt.date:
+def _date_part(kind: str, m, today: _dt.date) -> _dt.date:
     if kind == "num":
-        return _numeric_date(m.group("a"), m.group("b"), m.group("c"), m.group("sep"), this_year)
+        return _numeric_date(m.group("a"), m.group("b"), m.group("c"), m.group("sep"), today)
     if m.groupdict().get("E") and weekday_number(m.group("E")) is None:
         raise DateProblem(f"'{m.group('E')}' is not a day name", False)
     d, y = m.group("d"), m.group("y")
@@ -126,10 +129,10 @@ def _date_part(kind: str, m, this_year: int) -> _dt.date:
     month = _MONTH_NUMBER.get(mon.lower())
     if month is None:
         raise DateProblem(f"'{mon}' is not a month name", True)
-    return make_date(_year(y, this_year), month, int(d))
+    return make_date(_year(y, today, month, int(d)), month, int(d))
 
 
-def _numeric_date(a: str, b: str, c: str, sep: str, this_year: int) -> _dt.date:
+def _numeric_date(a: str, b: str, c: str, sep: str, today: _dt.date) -> _dt.date:
     orders = ("ymd",) if len(a) > 2 else _ORDERS[sep]
     problem = None
     for order in orders:
@@ -138,7 +141,8 @@ def _numeric_date(a: str, b: str, c: str, sep: str, this_year: int) -> _dt.date:
             _check_digits(fields["y"], 4, "year")
             _check_digits(fields["m"], 2, "month")
             _check_digits(fields["d"], 2, "day")
-            return make_date(_year(fields["y"], this_year), int(fields["m"]), int(fields["d"]))
+            month, day = int(fields["m"]), int(fields["d"])
+            return make_date(_year(fields["y"], today, month, day), month, day)
         except DateProblem as exc:
             problem = problem or exc
             if not exc.recognised and len(orders) == 1:
@@ -151,9 +155,9 @@ def _check_digits(digits: str, most: int, what: str) -> None:
         raise DateProblem(f"the {what} '{digits}' has more than {most} digits", False)
 
 
-def _year(digits: str, this_year: int) -> int:
+def _year(digits: str, today: _dt.date, month: int, day: int) -> int:
     value = int(digits)
-    return two_digit_year(value, this_year) if len(digits) == 2 else value
+    return two_digit_year(value, today, month, day) if len(digits) == 2 else value
 
 
 def make_date(year: int, month: int, day: int) -> _dt.date:
@@ -215,18 +219,22 @@ _ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2}")
 GMT = _dt.timezone(_dt.timedelta(0), "GMT")
 
 
-@functools.lru_cache(maxsize=128)
 def zone_named(name: str):
     """The zone for a Java TimeZone ID; an unknown ID is GMT, as in Java (and as the
     unixEpoch page documents)."""
     name = name.strip()
+    return GMT if len(name) > 60 else _zone_named(name)
+
+
+@functools.lru_cache(maxsize=128)
+def _zone_named(name: str):
     name = _JAVA_SHORT_IDS.get(name, name)
     if name in ("GMT", "UTC", "Z"):
         return GMT if name != "UTC" else _dt.timezone.utc
     custom = _CUSTOM_ID.fullmatch(name)
     if custom:
         return _fixed(custom.group(1), custom.group(2), custom.group(3) or "0")
-    if len(name) > 60 or not _ZONE_NAME.fullmatch(name):
+    if not _ZONE_NAME.fullmatch(name):
         return GMT
     try:
         return ZoneInfo(name)
@@ -253,9 +261,17 @@ class PatternError(ValueError):
     """Java's IllegalArgumentException for a bad pattern (Deluge returns null)."""
 
 
-@functools.lru_cache(maxsize=256)
 def compile_pattern(pattern: str) -> tuple:
-    """The pattern as (letter, count) fields and literal strings."""
+    """The pattern as (letter, count) fields and literal strings (short ones cached)."""
+    return _compile_cached(pattern) if len(pattern) <= 200 else _compile(pattern)
+
+
+@functools.lru_cache(maxsize=256)
+def _compile_cached(pattern: str) -> tuple:
+    return _compile(pattern)
+
+
+def _compile(pattern: str) -> tuple:
     tokens = []
     literal = []
     i, n = 0, len(pattern)
@@ -424,7 +440,7 @@ _AMPM = {"am": 0, "pm": 1}
 _OFFSET_TEXT = re.compile(r"(?:GMT|UTC)?([+-])(\d{2}):?(\d{2})?")
 
 
-def parse_with_pattern(text: str, tokens: tuple, this_year: int):
+def parse_with_pattern(text: str, tokens: tuple, today: _dt.date):
     """Read `text` with a compiled pattern as Java's SimpleDateFormat.parse does
     (non-lenient; text after the pattern is ignored). Returns (datetime, offset or None)."""
     fields: dict = {}
@@ -439,7 +455,9 @@ def parse_with_pattern(text: str, tokens: tuple, this_year: int):
         while pos < len(text) and text[pos] in " \t":
             pos += 1
         abutting = index + 1 < len(tokens) and _is_numeric(tokens[index + 1])
-        pos = _parse_field(text, pos, letter, count, abutting, fields, this_year)
+        pos = _parse_field(text, pos, letter, count, abutting, fields)
+    if fields.pop("two-digit year", False):
+        fields["y"] = two_digit_year(fields["y"], today, fields.get("M", 1), fields.get("d", 1))
     return _assemble(fields), fields.get("offset")
 
 
@@ -450,7 +468,7 @@ def _is_numeric(token) -> bool:
                                      or token[0] in "ML" and token[1] < 3)
 
 
-def _parse_field(text, pos, letter, count, abutting, fields, this_year) -> int:
+def _parse_field(text, pos, letter, count, abutting, fields) -> int:
     if letter in "ML" and count >= 3 or letter == "E" or letter == "a":
         names = (_MONTH_NUMBER if letter in "ML" else _DAY_NUMBER if letter == "E" else _AMPM)
         for length in (9, 8, 7, 6, 5, 4, 3, 2):
@@ -484,8 +502,8 @@ def _parse_field(text, pos, letter, count, abutting, fields, this_year) -> int:
     if len(digits) > 9:
         raise DateProblem(f"the number '{digits}' is too long for a date-time field", True)
     value = int(digits)
-    if letter == "y" and count <= 2 and len(digits) == 2:
-        value = two_digit_year(value, this_year)
+    if letter == "y":
+        fields["two-digit year"] = count <= 2 and len(digits) == 2
     fields[letter] = value
     return end
 

@@ -80,16 +80,22 @@ def test_literal_time_resets(text, expected):
 def test_invalid_literals_stay_text(text, recognised):
     assert parse_literal(text) is None
     with pytest.raises(DateProblem) as info:
-        parse_text(text, 2026)
+        parse_text(text, dt.date(2026, 3, 8))
     assert info.value.recognised is recognised
 
 
 def test_two_digit_years_follow_java():
-    # Within 80 years before and 20 after "now".
-    assert parse_text("01-Jan-19", 2026) == dt.date(2019, 1, 1)
-    assert parse_text("01-Jan-45", 2026) == dt.date(2045, 1, 1)
-    assert parse_text("01-Jan-47", 2026) == dt.date(1947, 1, 1)
-    assert parse_text("01-Jan-9", 2026) == dt.date(9, 1, 1)  # not two digits: literal
+    # Within 80 years before and 20 after today (8 March 2026: from 8 March 1946).
+    today = dt.date(2026, 3, 8)
+    assert parse_text("01-Jan-19", today) == dt.date(2019, 1, 1)
+    assert parse_text("01-Jan-45", today) == dt.date(2045, 1, 1)
+    assert parse_text("01-Jan-46", today) == dt.date(2046, 1, 1)
+    assert parse_text("09-Mar-46", today) == dt.date(1946, 3, 9)
+    assert parse_text("01-Jan-47", today) == dt.date(1947, 1, 1)
+    assert parse_text("01-Jan-9", today) == dt.date(9, 1, 1)  # not two digits: literal
+    assert value("toDate(\"01/01/46\", \"dd/MM/yy\")") == "01-Jan-2046"
+    assert value("toDate(\"09/03/46\", \"dd/MM/yy\")") == "09-Mar-1946"
+    assert value("toDate(\"09/03/1946\", \"dd/MM/yy\")") == "09-Mar-1946"
 
 
 def test_literal_types():

@@ -35,7 +35,7 @@ def parse_date_text(rt, text: str, op: str, nullable: bool = False):
     """The date, date-time or time a TEXT holds; None if `nullable` and it is no date at
     all; a ScriptError for a date-shaped text with a bad value (day 32, month 'Xyz')."""
     try:
-        return parse_text(text, rt.now().year)
+        return parse_text(text, rt.now().date())
     except DateProblem as problem:
         if nullable and not problem.recognised:
             return None

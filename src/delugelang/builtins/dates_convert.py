@@ -161,7 +161,7 @@ def _read(rt, value, mapping, op: str):
     except PatternError as exc:
         raise ScriptError(f"{op}: {mapping!r} is not a date-time pattern: {exc}") from None
     try:
-        parsed, offset = parse_with_pattern(value, tokens, rt.now().year)
+        parsed, offset = parse_with_pattern(value, tokens, rt.now().date())
     except DateProblem as exc:
         raise ScriptError(f"{op}: {exc}") from None
     if offset is not None:
