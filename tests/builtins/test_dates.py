@@ -161,6 +161,8 @@ def test_out_of_range_is_a_deluge_error():
     ("'08-Jan-2019 19:05:07'.getHour()", 19), ("'08-Jan-2019'.getHour()", 0),
     ("'08-Jan-2019 19:05:07'.getMinutes()", 5), ("'08-Jan-2019 19:05:07'.getSeconds()", 7),
     ("'08-Jan-2019 19:05:07'.minute()", 5), ("'08-Jan-2019 19:05:07'.second()", 7),
+    ("\"19:05:07\".getHour()", 19), ("'07:05:00 PM'.hour()", 19),
+    ("'19:05:07'.addHour(6).getHour()", 1),
     ("'15-Mar-2019'.getDayOfWeek()", 6), ("'17-Mar-2019'.weekday()", 1),
     ("'31-Dec-2020'.getDayOfYear()", 366),
     ("'7-Feb-2021'.getWeekOfYear()", 7), ("'7-Feb-2021'.getWeekOfYear(\"Monday\")", 6),

@@ -369,6 +369,10 @@ def get_year(rt, value):
 def _time_part(rt, value, op: str):
     if type(value) is _dt.time:
         return value
+    if type(value) is str:
+        parsed = parse_date_text(rt, value, op, nullable=True)
+        if type(parsed) is _dt.time:
+            return parsed
     return moment(rt, value, op, nullable=True)
 
 
