@@ -254,6 +254,27 @@ def test_runs_from_many_host_threads_at_once():
     assert [r.info for r in results] == [(str(n),) for n in range(24)]
 
 
+def test_a_quick_run_does_not_wait_for_a_slow_run_in_another_thread():
+    def slow(rt, args):
+        time.sleep(3)
+        return {}
+    slow_program = delugelang.compile('r = zoho.crm.getRecordById("Leads", 1);')
+    quick_program = delugelang.compile("return 1;")
+
+    def job(i):
+        started = time.monotonic()
+        if i % 2:
+            slow_program.run(services=services(**{"zoho.crm.getrecordbyid": slow}),
+                             limits=Limits(time_seconds=20), isolation="process")
+        else:
+            assert quick_program.run(isolation="process").value == 1
+        return i % 2, time.monotonic() - started
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        timings = list(pool.map(job, range(16)))
+    assert max(spent for is_slow, spent in timings if not is_slow) < 1.5
+
+
 def test_worker_does_not_flush_the_hosts_buffered_output():
     script = ("import sys, delugelang\n"
               "sys.stdout.write('host-line\\n')\n"  # buffered: stdout is a pipe

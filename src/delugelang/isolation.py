@@ -37,8 +37,9 @@ Services reach the worker by fork
   This has consequences a host must know:
   * Linux (or another POSIX system with `fork` and `RLIMIT_AS`) only. On other systems
     isolation mode raises NotImplementedError.
-  * A threaded host works: the worker is a copy of the forking thread only. But a lock
-    that another host thread held at that moment stays held in the worker. delugelang's
+  * A threaded host works: the worker is a copy of the forking thread only, and forks are
+    serialized so that no worker inherits another run's pipe. But a lock that another
+    host thread held at that moment stays held in the worker. delugelang's
     own code takes no such lock during a run; a host service that does (for example a
     connection pool shared with a thread that was mid-request) can block the worker,
     which the wall clock then kills. Give isolated runs services that open their own
@@ -61,6 +62,7 @@ import pickle
 import resource
 import select
 import signal
+import threading
 import time
 
 from .errors import DelugeError, LimitError, ScriptError
@@ -79,6 +81,8 @@ GRACE_FRACTION = 0.1
 # Bytes the host reads from a worker beyond the return and info budgets (pickle framing).
 MESSAGE_SLACK = 1 << 20
 
+_FORK_LOCK = threading.Lock()
+
 _ERROR_TYPES = {"DelugeError": DelugeError, "ScriptError": ScriptError, "LimitError": LimitError}
 
 
@@ -87,18 +91,26 @@ def run_isolated(program, args: dict | None = None, *, record: dict | None = Non
     """Run `program` in a fresh forked worker; return its Result or raise its DelugeError."""
     _require_support()
     limits = limits or CRM
-    reader, writer = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(reader)
-        os.close(writer)
-        raise
-    if pid == 0:  # the worker: never returns
-        os.close(reader)
-        _worker_main(writer, program, args, record, services, limits, function)
-    os.close(writer)
+    pid, reader = _fork_worker(program, args, record, services, limits, function)
     return _supervise(pid, reader, limits)
+
+
+def _fork_worker(program, args, record, services, limits: Limits, function) -> tuple[int, int]:
+    """(worker pid, read end of its pipe). Forks are serialized, and the parent closes the
+    write end before the next one, so no other worker inherits it and holds off our EOF."""
+    with _FORK_LOCK:
+        reader, writer = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(reader)
+            os.close(writer)
+            raise
+        if pid == 0:  # the worker: never returns
+            os.close(reader)
+            _worker_main(writer, program, args, record, services, limits, function)
+        os.close(writer)
+    return pid, reader
 
 
 def _require_support() -> None:
