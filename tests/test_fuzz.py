@@ -1,4 +1,4 @@
-"""Hypothesis fuzzing: the front end raises only Deluge errors, and every run ends within its limits.
+"""Hypothesis fuzzing: the front end raises only Deluge errors; every run ends within its limits.
 
 Three generators, all deterministic (`derandomize=True`, no example database):
   * random token streams: keywords, punctuation, literals and odd Unicode, in any order;

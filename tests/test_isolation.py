@@ -1,4 +1,4 @@
-"""Isolation mode: results match in-process runs; killed or crashed workers never take the host down."""
+"""Isolation mode: runs match in-process ones; a killed or crashed worker never harms the host."""
 
 from __future__ import annotations
 

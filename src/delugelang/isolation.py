@@ -35,14 +35,14 @@ Services reach the worker by fork
   `Services` hold callables (clock, task handlers, an HTTP client), which cannot always
   be pickled, so the worker inherits them, and the compiled Program, through `fork()`.
   This has consequences a host must know:
-  * Linux (or another POSIX system with `fork` and `RLIMIT_AS`) only. On other systems
-    isolation mode raises NotImplementedError.
-  * A threaded host works: the worker is a copy of the forking thread only, and forks are
-    serialized so that no worker inherits another run's pipe. But a lock that another
-    host thread held at that moment stays held in the worker. delugelang's
-    own code takes no such lock during a run; a host service that does (for example a
-    connection pool shared with a thread that was mid-request) can block the worker,
-    which the wall clock then kills. Give isolated runs services that open their own
+  * Linux only in practice (`fork` and an enforced `RLIMIT_AS`; tested on Linux). Where
+    either is missing, isolation mode raises NotImplementedError.
+  * A threaded host works: the worker is a copy of the forking thread only, and forks
+    are serialized so that no worker inherits another run's pipe. A lock that another
+    host thread held at that moment stays held in the worker, though. The worker renews
+    the one lock a run itself takes (the `regex` package's cache lock); a host service
+    with its own (say, a connection pool another thread was using) can block the
+    worker, which the wall clock then kills. Give isolated runs services that open their
     connections per call, like delugelang's SQLite-backed stores do.
   * Side effects a service keeps in the host's memory happen in the worker's copy and
     are lost when it exits. Services that persist (SQLite, HTTP) work as usual.
@@ -62,6 +62,7 @@ import pickle
 import resource
 import select
 import signal
+import sys
 import threading
 import time
 
@@ -78,7 +79,9 @@ EXIT_CRASHED = 4
 GRACE_SECONDS = 1.0
 GRACE_FRACTION = 0.1
 
-# Bytes the host reads from a worker beyond the return and info budgets (pickle framing).
+# How many bytes the host reads from a worker: pickled values can be a few times larger
+# than the JSON that `return_bytes` measures (a decimal, a date), plus framing.
+MESSAGE_FACTOR = 4
 MESSAGE_SLACK = 1 << 20
 
 _FORK_LOCK = threading.Lock()
@@ -126,6 +129,7 @@ def _worker_main(fd: int, program, args, record, services, limits: Limits, funct
     code = EXIT_CRASHED
     try:
         _reset_signals(limits)
+        _reset_inherited_locks()
         _apply_rlimits(limits)
         message = _run_in_worker(program, args, record, services, limits, function)
         _write_all(fd, message)
@@ -152,11 +156,29 @@ def _reset_signals(limits: Limits) -> None:
     signal.signal(signal.SIGXCPU, on_cpu_limit)
 
 
+def _reset_inherited_locks() -> None:
+    """Fresh copies of the locks a run takes, in case another host thread held one at fork.
+    The `regex` package guards its pattern cache with a module-level RLock."""
+    for module_name in ("regex._main", "regex.regex"):
+        module = sys.modules.get(module_name)
+        if module is not None and hasattr(module, "_cache_lock"):
+            module._cache_lock = threading.RLock()
+
+
 def _apply_rlimits(limits: Limits) -> None:
     address_space = _current_address_space() + limits.process_memory_bytes
-    resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+    _lower_limit(resource.RLIMIT_AS, address_space, address_space)
     cpu = max(1, math.ceil(limits.cpu_seconds))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    _lower_limit(resource.RLIMIT_CPU, cpu, cpu + 1)
+
+
+def _lower_limit(kind: int, soft: int, hard: int) -> None:
+    """Set a limit, never above the hard limit the host itself runs under."""
+    _, current_hard = resource.getrlimit(kind)
+    if current_hard != resource.RLIM_INFINITY:
+        hard = min(hard, current_hard)
+        soft = min(soft, hard)
+    resource.setrlimit(kind, (soft, hard))
 
 
 def _current_address_space() -> int:
@@ -228,7 +250,7 @@ def _write_all(fd: int, data: bytes) -> None:
 def _supervise(pid: int, fd: int, limits: Limits):
     """Read the worker's message before the deadline, reap it, and turn it into an outcome."""
     deadline = time.monotonic() + wall_seconds(limits)
-    cap = limits.return_bytes + limits.info_bytes * 2 + MESSAGE_SLACK
+    cap = (limits.return_bytes + limits.info_bytes) * MESSAGE_FACTOR + MESSAGE_SLACK
     reaped = False
     try:
         data, outcome = _read_message(fd, deadline, cap)
