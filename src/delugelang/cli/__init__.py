@@ -15,6 +15,11 @@ SUBCOMMAND_MODULES = {
     "connector": "delugelang.cli.connector",
     "extension": "delugelang.cli.connector",
     "api": "delugelang.cli.connector",
+    "record": "delugelang.cli.record_cmd",
+    "workflow": "delugelang.cli.workflow_cmd",
+    "repl": "delugelang.cli.repl_cmd",
+    "test": "delugelang.cli.test_cmd",
+    "fmt": "delugelang.cli.fmt_cmd",
 }
 
 EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, EXIT_DATAERR = 0, 1, 2, 65

@@ -45,6 +45,9 @@ def register(sub) -> None:
                      help="stub records, connector responses and HTTP responses")
     run.add_argument("--workspace", metavar="DIR",
                      help="workspace directory (default: $DG_WORKSPACE, else the current one)")
+    run.add_argument("--extension", metavar="EXT",
+                     help="run inside this extension: only its connectors are reachable "
+                          "(default: every published connector of the workspace)")
     run.add_argument("--json", action="store_true",
                      help="print exactly one JSON object: ok, return, info, error, stats")
     run.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
@@ -129,9 +132,25 @@ def make_limits(args):
         raise UsageError(str(exc)) from None
 
 
-def make_services(args, module: str | None):
+def workspace_dir(args) -> str:
+    return args.workspace or os.environ.get("DG_WORKSPACE") or os.getcwd()
+
+
+def make_services(args, module: str | None, limits):
+    """HTTP through the guarded client; connectors when the workspace defines some;
+    fixtures stub tasks on top."""
+    from ..invokeurl import HttpTaskService
     from ..services import Services
-    services = Services()
+
+    connectors = None
+    workspace = workspace_dir(args)
+    if os.path.isdir(os.path.join(workspace, "connectors")):
+        from ..connectors import ConnectorService
+        connectors = ConnectorService(workspace, extension=args.extension)
+    elif args.extension:
+        raise UsageError(f"--extension {args.extension}: the workspace {workspace} defines "
+                         f"no connectors")
+    services = Services(http=HttpTaskService.from_env(limits, connectors), connectors=connectors)
     if args.fixtures:
         from ..fixtures import load_fixtures, with_fixtures
         try:
@@ -155,7 +174,7 @@ def run_command(args) -> int:
         source, name = read_source(args.file)
         call_args = parse_args_options(args)
         module, record = read_record(args.record)
-        services = make_services(args, module)
+        services = make_services(args, module, limits)
     except UsageError as exc:
         print(f"dg run: {exc}", file=sys.stderr)
         return EXIT_USAGE
