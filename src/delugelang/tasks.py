@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from .builtins.encoding_crypto import DOCUMENTED_NAMES, ENCRYPTION_TASKS
 from .errors import ScriptError
 from .values import from_plain, to_plain
 
@@ -19,7 +20,8 @@ class TaskSpec:
     name: str          # as documented: "zoho.crm.getRecordById"
     min_args: int
     max_args: int | None
-    service: str       # which Services field serves it
+    service: str       # which Services field serves it ("compute": none, see impl)
+    impl: Callable | None = None  # a pure task's implementation, called as impl(rt, *args)
 
 
 TASKS: dict[str, TaskSpec] = {}
@@ -44,6 +46,10 @@ for _prefix in ("zoho.crm.", "zoho.crm.v2.", "zoho.crm.v8."):
 _task("zoho.crm.invokeConnector", 2, 2, "connectors")
 _task("zoho.crm.getOrgVariable", 1, 2, "records")
 
+# zoho.encryption.* (reference §7.10) is pure computation: no host service is involved.
+for _key, (_impl, _lo, _hi) in ENCRYPTION_TASKS.items():
+    TASKS[_key] = TaskSpec(DOCUMENTED_NAMES[_key], _lo, _hi, "compute", _impl)
+
 
 def lookup(dotted: str) -> TaskSpec | None:
     return TASKS.get(dotted.lower())
@@ -52,6 +58,8 @@ def lookup(dotted: str) -> TaskSpec | None:
 def run_task(rt, dotted: str, args: tuple):
     """Run `zoho.crm.x(args)` through the host: a fixture handler first, then the service."""
     spec = TASKS[dotted.lower()]
+    if spec.impl is not None:
+        return spec.impl(rt, *args)
     handler = rt.services.tasks.get(dotted.lower()) or rt.services.tasks.get(
         _base_name(dotted.lower()))
     if handler is not None:

@@ -28,18 +28,6 @@ def expr_error(expr: str) -> DelugeError:
     return info.value
 
 
-def _task_form_compiles() -> bool:
-    try:
-        delugelang.compile('return zoho.encryption.sha256("hello");')
-    except DelugeError:
-        return False
-    return True
-
-
-task_form = pytest.mark.xfail(not _task_form_compiles(), reason="waiting for task wiring",
-                              strict=False)
-
-
 # ---------------------------------------------------------------- builtin forms
 
 @pytest.mark.parametrize("expr, expected", [
@@ -176,7 +164,6 @@ def test_aes_errors():
 
 # ---------------------------------------------------------------- task forms in scripts
 
-@task_form
 @pytest.mark.parametrize("expr, expected", [
     ('zoho.encryption.sha256("hello")',
      "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"),

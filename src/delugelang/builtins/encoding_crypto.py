@@ -229,3 +229,16 @@ ENCRYPTION_TASKS = {
     "zoho.encryption.aesencode128": (aes_encode128, 2, 3),
     "zoho.encryption.aesdecode128": (aes_decode128, 2, 3),
 }
+
+# The documented spellings, used in messages (reference §7.10 casing note: the hash and HMAC
+# tasks are all lower case, the base64/base32/URL/AES ones camelCase).
+DOCUMENTED_NAMES = {name.lower(): name for name in (
+    "zoho.encryption.md5", "zoho.encryption.sha1", "zoho.encryption.sha256",
+    "zoho.encryption.sha384", "zoho.encryption.sha512", "zoho.encryption.hmacmd5",
+    "zoho.encryption.hmacsha1", "zoho.encryption.hmacsha256", "zoho.encryption.hmacsha384",
+    "zoho.encryption.hmacsha512", "zoho.encryption.urlEncode", "zoho.encryption.urlDecode",
+    "zoho.encryption.base64Encode", "zoho.encryption.base64Decode",
+    "zoho.encryption.base32Encode", "zoho.encryption.base32Decode",
+    "zoho.encryption.aesEncode", "zoho.encryption.aesDecode",
+    "zoho.encryption.aesEncode128", "zoho.encryption.aesDecode128")}
+assert DOCUMENTED_NAMES.keys() == ENCRYPTION_TASKS.keys()
