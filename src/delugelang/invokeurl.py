@@ -66,10 +66,10 @@ class HttpTaskService:
         _count_call(rt)
         headers = dict(request["headers"])
         headers.update(extra_headers or {})
-        timeout = rt.limits.http_timeout_seconds
         return self.client.request(request["method"], request["url"], headers=headers,
                                    params=request["query"], content=request["content"],
-                                   data=request["form"], timeout=timeout)
+                                   data=request["form"], timeout=rt.limits.http_timeout_seconds,
+                                   max_bytes=rt.limits.http_response_bytes)
 
     def _with_connection(self, rt, request: dict, params: dict):
         if self.connectors is None:

@@ -56,10 +56,12 @@ class HttpResponse:
 
 
 class _Budget:
-    """One request's time limits: the total deadline and the per-operation timeouts."""
+    """One request's limits: the total deadline, the per-operation timeouts, the body size."""
 
-    def __init__(self, policy: HttpPolicy, timeout: float | None):
+    def __init__(self, policy: HttpPolicy, timeout: float | None, max_bytes: int | None = None):
         cap = policy.total_timeout if timeout is None else min(timeout, policy.total_timeout)
+        self.max_bytes = policy.max_response_bytes if max_bytes is None else \
+            min(max_bytes, policy.max_response_bytes)
         self.started = time.monotonic()
         self.total = cap
         self.read = policy.read_timeout if timeout is None else min(timeout, policy.read_timeout)
@@ -115,12 +117,15 @@ class HttpClient:
 
     def request(self, method: str, url: str, *, headers: Mapping[str, str] | None = None,
                 params=None, content: bytes | str | None = None, data=None, json=None,
-                files=None, timeout: float | None = None,
+                files=None, timeout: float | None = None, max_bytes: int | None = None,
                 follow_redirects: bool = True) -> HttpResponse:
-        """Send one request, following up to `policy.max_redirects` redirects, each checked."""
+        """Send one request, following up to `policy.max_redirects` redirects, each checked.
+
+        `timeout` and `max_bytes` can only tighten the policy's limits for this request.
+        """
         if self._closed:
             raise self.policy.error("the HTTP client is closed")
-        budget = _Budget(self.policy, timeout)
+        budget = _Budget(self.policy, timeout, max_bytes)
         request = self._build(method, url, headers, params, content, data, json, files)
         route = Route(deadline=budget.deadline, check=self.policy.check_address)
         with active_route(route):
@@ -171,7 +176,7 @@ class HttpClient:
             content=body, url=_shown_url(url), elapsed_ms=budget.elapsed_ms())
 
     def _read_body(self, response: httpx.Response, target: Target, budget: _Budget) -> bytes:
-        cap = self.policy.max_response_bytes
+        cap = budget.max_bytes
         reader = BodyReader(response.headers.get("content-encoding", ""), cap)
         try:
             if _declared_length(response) > cap:
