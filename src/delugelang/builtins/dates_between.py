@@ -83,22 +83,34 @@ def _calendar_months(a: _dt.datetime, b: _dt.datetime) -> int:
     return months
 
 
-@method("monthsDiff", on=DATE_RECEIVERS, args=(1, 1))
+@method("monthsDiff", "totalMonths", "totalMonth", on=DATE_RECEIVERS, args=(1, 1))
 def months_diff(rt, start, end):
     """Whole calendar months: 01-Feb-2020 to 01-Mar-2020 is 1 (monthsdiff.html).
 
+    `totalMonths` is documented with the same rule and example (totalmonth.html: "the
+    totalMonths function considers a month depending on the number of days in it"), so it
+    is the same function; the reference's spelling `totalMonth` is accepted too [inf].
+
     >>> monthsDiff('01-Feb-2020', '01-Mar-2020')
+    1
+    >>> '01-Feb-2019'.totalMonths('01-Mar-2019')
     1
     """
     return _calendar_months(*_two_dates(rt, start, end, "monthsDiff"))
 
 
-@method("yearsDiff", on=DATE_RECEIVERS, args=(1, 1))
+@method("yearsDiff", "totalYears", "totalYear", on=DATE_RECEIVERS, args=(1, 1))
 def years_diff(rt, start, end):
     """Whole calendar years: 02-Jan-2020 to 01-Jan-2021 is 0 (yearsdiff.html).
 
+    `totalYears` is documented with the same rule and example (totalyear.html: leap
+    years are taken into account), so it is the same function; `totalYear` (the
+    reference's spelling) is accepted too [inf].
+
     >>> yearsDiff('02-Jan-2020', '01-Jan-2021')
     0
+    >>> totalYears('02-Jan-2020', '02-Jan-2021')
+    1
     """
     return _truncate(_calendar_months(*_two_dates(rt, start, end, "yearsDiff")), 12)
 
