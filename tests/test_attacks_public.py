@@ -8,7 +8,9 @@ host alive, and the time bound. Some cases also pin exact output.
 from __future__ import annotations
 
 import re
+import socket
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -34,8 +36,14 @@ EXPECTED_INFO = {
     "rec-004": ["2485"],
 }
 EXPECTED_FIRST_INFO = {"esc-008": "a{0.__class__}c", "type-007": "4"}
-# Cases that need the HTTP service wired to invokeurl with a test listener (issue 4/6).
+# Cases that run with the guarded HTTP client and a connection holding marker secrets.
 NEEDS_HTTP = {"ssrf", "secret-leak"}
+ACCESS_TOKEN = "TEST-ACCESS-TOKEN-9f3b"
+REFRESH_TOKEN = "TEST-REFRESH-TOKEN-41c2"
+CLIENT_SECRET = "TEST-CLIENT-SECRET-77aa"
+# Only 127.0.0.2 is allowlisted; the names scripts use are pinned there (DG_RESOLVE style).
+PINS = {name: "127.0.0.2" for name in ("public.test", "api.example.test", "attacker.test",
+                                       "crm.test")}
 
 
 def outcome_class(expect: str) -> set[str]:
@@ -54,12 +62,47 @@ def outcome_class(expect: str) -> set[str]:
     return allowed
 
 
-def run_case(code: str):
+@pytest.fixture
+def http_world(tmp_path, monkeypatch):
+    """The harness the secret-leak cases describe: connection crm_conn bound to
+    https://crm.test/ with marker tokens and secret, behind the guarded client."""
+    from delugelang.connectors import Connector, ConnectorRegistry, ConnectorService
+    from delugelang.connectors.oauth import Token
+    from delugelang.connectors.tokens import TokenManager
+    from delugelang.invokeurl import HttpTaskService
+    from delugelang.net import HttpClient, HttpPolicy
+
+    monkeypatch.setenv("DG_SECRET_KEY", "ab" * 32)
+    registry = ConnectorRegistry(tmp_path / "tenantA")
+    registry.create_connector(Connector(name="crm_conn", authorize_url="https://crm.test/oauth/auth",
+                                        token_url="https://crm.test/oauth/token"))
+    registry.set_credentials("crm_conn", "tenant-a-client", CLIENT_SECRET)
+    TokenManager(registry.state, time.time).save(
+        registry.connection_key("crm_conn", None),
+        Token(ACCESS_TOKEN, refresh_token=REFRESH_TOKEN, expires_at=time.time() + 3600,
+              obtained_at=time.time()))
+    policy = HttpPolicy.from_env({}, allow_hosts=("127.0.0.2",), resolve=PINS,
+                                 connect_timeout=1.0, total_timeout=2.0)
+    connects: list = []
+    original = socket.socket.connect
+
+    def spy(sock, address):
+        connects.append(address)
+        return original(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", spy)
+    with HttpClient(policy) as client:
+        connectors = ConnectorService(tmp_path / "tenantA", http=client)
+        yield replace(services_for(None), http=HttpTaskService(client, connectors),
+                      connectors=connectors), connects
+
+
+def run_case(code: str, services=None):
     limits = Limits(time_seconds=5.0)
     started = time.monotonic()
     try:
-        result = delugelang.compile(code, "<attack>").run(services=services_for(None),
-                                                            limits=limits)
+        result = delugelang.compile(code, "<attack>").run(
+            services=services or services_for(None), limits=limits)
         return "ok", list(result.info), None, time.monotonic() - started
     except DelugeError as err:
         return "error", list(getattr(err, "info", ()) or ()), err, time.monotonic() - started
@@ -67,11 +110,16 @@ def run_case(code: str):
 
 @pytest.mark.skipif(not CASES, reason=SHARED_REASON)
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
-def test_attack(case):
+def test_attack(case, request):
+    services = connects = None
     if case["category"] in NEEDS_HTTP:
-        pytest.skip("needs invokeurl wired to the guarded HTTP service (tests/net covers the "
-                    "guard itself)")
-    kind, info, err, elapsed = run_case(case["code"])
+        services, connects = request.getfixturevalue("http_world")
+    kind, info, err, elapsed = run_case(case["code"], services)
+    if case["id"] == "leak-010" or "run it twice" in case["expect"].lower():
+        # A second tenant in the same process sees nothing of the first run.
+        again_kind, again_info, again_err, _ = run_case(case["code"], services)
+        assert (again_kind, again_info) == (kind, info)
+        assert (again_err and again_err.message) == (err and err.message)
     allowed = outcome_class(case["expect"])
     detail = f"{kind}: {err.message if err else info[:5]}"
     assert kind in allowed, f"expected {sorted(allowed)}, got {detail}"
@@ -79,6 +127,11 @@ def test_attack(case):
     texts = info + ([err.message] if err else [])
     for text in texts:
         assert not PYTHON_LEAKS.search(text[:10_000]), f"Python internals leaked: {text[:200]!r}"
+        for secret in (ACCESS_TOKEN, REFRESH_TOKEN, CLIENT_SECRET):
+            assert secret not in text, "a secret reached the script's output or error"
+    if connects is not None and "before" in case["expect"].lower():
+        # Refused before any connection: no socket tried to reach anything.
+        assert connects == [], f"connected to {connects}"
     if case["id"] in EXPECTED_INFO:
         assert info == EXPECTED_INFO[case["id"]]
     if case["id"] in EXPECTED_FIRST_INFO:

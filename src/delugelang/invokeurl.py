@@ -78,13 +78,20 @@ class HttpTaskService:
         name = params["connection"]
         if type(name) is not str:
             raise ScriptError("invokeurl: connection must be the connection's name as TEXT")
-        auth = self.connectors.authorize_request(name, request["url"])
+        auth = self._authorize(name, request["url"])
         response = self._send(rt, request, auth)
         if response.status_code == 401:
             # A rejected token is refreshed once and the call retried once (DESIGN.md).
-            auth = self.connectors.authorize_request(name, request["url"], after_401=True)
+            auth = self._authorize(name, request["url"], after_401=True)
             response = self._send(rt, request, auth)
         return self._respond(response, request["detailed"], self.connectors.redact)
+
+    def _authorize(self, name: str, url: str, after_401: bool = False) -> dict:
+        """The connection's Authorization header; its errors are worded as invokeurl's."""
+        try:
+            return self.connectors.authorize_request(name, url, after_401=after_401)
+        except ScriptError as exc:
+            raise type(exc)(f"invokeurl: {exc.message}") from None
 
     @staticmethod
     def _respond(response, detailed: bool, redact=None):
