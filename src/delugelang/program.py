@@ -91,16 +91,21 @@ class Program:
 
     def run(self, args: dict | None = None, *, record: dict | None = None,
             services: Services | None = None, limits: Limits | None = None,
-            function: str | None = None, isolation: str | None = None) -> Result:
+            function: str | None = None, isolation: str | None = None,
+            preset: dict | None = None) -> Result:
         """Run the main body, or `function`, or the first function of the file.
 
         `args` maps argument names to plain Python values; `record` is the record the
         function runs against (readable as `input.Field`, and mapped onto arguments named
         after its fields). Raises DelugeError (ScriptError, LimitError) on failure.
         `isolation="process"` runs it in a worker process under OS limits (see
-        delugelang.isolation); the default runs it in this thread.
+        delugelang.isolation); the default runs it in this thread. `preset` maps argument
+        names to Deluge values passed as they are, neither converted nor copied (the REPL
+        keeps its variables this way); it cannot cross into a worker process.
         """
         if isolation == "process":
+            if preset:
+                raise ValueError("preset values cannot be passed to an isolated run")
             from .isolation import run_isolated
             return run_isolated(self, args, record=record, services=services, limits=limits,
                                 function=function)
@@ -110,7 +115,7 @@ class Program:
         rt = Run(limits, services or NO_SERVICES)
         rt.record = from_plain(record or {})
         entry, info = self._entry(function)
-        argv = self._bind(info, args or {}, rt.record)
+        argv = self._bind(info, args or {}, rt.record, preset or {})
         started = time.perf_counter()
         try:
             value = entry(rt, *argv, 0)
@@ -133,21 +138,23 @@ class Program:
         first = self.functions[0]
         return self._entries[first.name], first
 
-    def _bind(self, info: FunctionInfo | None, args: dict, record: dict) -> list:
+    def _bind(self, info: FunctionInfo | None, args: dict, record: dict, preset: dict) -> list:
         if info is None:
-            if args:
+            if args or preset:
                 raise DelugeError("this script has no function declaration, so it takes no "
                                   "arguments; declare one, like: void f(string name) { ... }")
             return []
         known = {name for _, name in info.params}
-        unknown = sorted(set(args) - known)
+        unknown = sorted((set(args) | set(preset)) - known)
         if unknown:
             raise DelugeError(f"function {info.qualified_name} has no argument "
                               f"{', '.join(repr(u) for u in unknown)} "
                               f"(its arguments: {', '.join(sorted(known)) or 'none'})")
         values = []
         for type_name, name in info.params:
-            if name in args:
+            if name in preset:
+                values.append(preset[name])
+            elif name in args:
                 values.append(convert_argument(args[name], type_name, name))
             else:
                 # CRM-style argument mapping: an argument named after a record field
