@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+
 import regex
 
 from ..errors import ScriptError
@@ -230,6 +232,46 @@ def is_text(rt, value):
     false
     """
     return type(value) is str
+
+
+@method("isDate", on=ANY)
+def is_date(rt, value):
+    """True for a DATE or DATE-TIME value and for text holding a valid date-time; false
+    for numbers; null for a LIST or KEY-VALUE (https://www.zoho.com/deluge/help/functions/
+    common/isdate.html [doc]). Text that holds no valid date-time "will throw an error"
+    [doc], so it is a runtime error here too. Booleans, times and null give false [inf].
+
+    >>> isDate("01-Jan-2019")
+    true
+    >>> '01-Jun-2020'.isDate()
+    true
+    >>> isDate(100)
+    false
+    >>> isNull({1, 2}.isDate())
+    true
+    """
+    from .dates import moment
+    t = type(value)
+    if t is _dt.date or t is _dt.datetime:
+        return True
+    if t is str:
+        moment(rt, value, "isDate")
+        return True
+    if t in (list, TypedList, dict, Collection):
+        return None
+    return False
+
+
+@method("isFile", on=ANY)
+def is_file(rt, value):
+    """True for a FILE value (functions-returning-boolean.html lists it with isDate,
+    isNumber and isText [doc]). This engine has no FILE values (files from invokeurl
+    downloads are out of scope, reference §3), so every value gives false.
+
+    >>> isFile("report.pdf")
+    false
+    """
+    return False
 
 
 @method("isAscii", on=TEXT)
