@@ -121,6 +121,17 @@ def test_seed_story_through_the_cli(oidc, workspace, capsys, monkeypatch, tmp_pa
     result = program.run({}, services=Services(connectors=service))
     assert result.value.startswith("200 ") and "alice@example.test" in result.value
 
+    script = tmp_path / "me.dg"
+    script.write_text('r = zoho.crm.invokeConnector("contacts.me", Map());\n'
+                      'info r.get("status_code");\nreturn r.get("response").toMap().get("sub");\n')
+    for extension in (["--extension", "sales"], []):  # the extension's client, then the default
+        ran = json.loads(dg("run", str(script), "--json", *extension))
+        assert ran["ok"] and ran["info"] == ["200"] and ran["return"] == "alice@example.test", ran
+    dg("extension", "create", "empty")
+    failed = json.loads(dg("run", str(script), "--json", "--extension", "empty", code=1))
+    assert "does not exist or is not accessible" in failed["error"]["message"]
+    dg("run", str(script), "--extension", "nope", code=2)
+
     shown = json.loads(dg("connector", "show", "contacts", "--json"))
     assert shown["client_secret"] == "set" and shown["published"] and shown["extensions"] == ["sales"]
     dg("connector", "show", "contacts")
@@ -136,7 +147,7 @@ def _assert_no_secrets(workspace: Path, transcript: list[str]) -> None:
         tokens += [token.access_token, token.refresh_token]
     secrets = [SECRET, EXT_SECRET, *[t for t in tokens if t]]
     definitions = [p.read_text() for p in workspace.rglob("*.json") if ".dg" not in p.parts]
-    assert len(definitions) == 2
+    assert len(definitions) == 3  # the connector and the extensions sales and empty
     raw_state = b"".join(p.read_bytes() for p in (workspace / ".dg").glob("state.sqlite3*"))
     for secret in secrets:
         assert not any(secret in text for text in transcript + definitions), "secret leaked"

@@ -145,8 +145,11 @@ def make_services(args, module: str | None, limits):
     connectors = None
     workspace = workspace_dir(args)
     if os.path.isdir(os.path.join(workspace, "connectors")):
-        from ..connectors import ConnectorService
-        connectors = ConnectorService(workspace, extension=args.extension)
+        from ..connectors import ConnectorError, ConnectorService
+        try:
+            connectors = ConnectorService(workspace, extension=args.extension)
+        except ConnectorError as exc:
+            raise UsageError(f"--extension {args.extension}: {exc.message}") from None
     elif args.extension:
         raise UsageError(f"--extension {args.extension}: the workspace {workspace} defines "
                          f"no connectors")
