@@ -1,0 +1,60 @@
+"""B5: parse + check + compile of a 500-line function, cold and from the program cache."""
+
+from __future__ import annotations
+
+import time
+
+import delugelang
+
+# Eleven lines of typical CRM code; repeated with fresh names and constants.
+_BLOCK = """\
+	name{n} = input.First_Name.trim() + " " + input.Last_Name;
+	score{n} = {n} * 3 + input.No_of_Employees % 7;
+	if (score{n} > 100 || name{n}.startsWith("A"))
+	{{
+		tags.add("hot-{n}");
+	}}
+	else if (isNull(input.Email))
+	{{
+		tags.add(name{n}.subString(0, 1).toUpperCase());
+	}}
+	summary.put("k{n}", {{"score": score{n}, "name": name{n}.toLowerCase()}});
+"""
+
+
+def source_of(lines: int, salt: int = 0) -> str:
+    """A function of about `lines` lines; `salt` changes its constants, so that two
+    sources with different salts never share a cache entry."""
+    head = ["map bigFunction()", "{", "\ttags = List();", "\tsummary = Map();"]
+    tail = ["\tsummary.put(\"tags\", tags);", "\treturn summary;", "}"]
+    body: list[str] = []
+    block = 0
+    room = lines - len(head) - len(tail)
+    while len(body) + _BLOCK.count("\n") <= room:
+        body.extend(_BLOCK.format(n=salt * 10_000 + block).splitlines())
+        block += 1
+    while len(body) < room:
+        body.append(f"\ttags.add({salt * 10_000 + len(body)});")
+    return "\n".join(head + body + tail) + "\n"
+
+
+def measure(lines: int, rounds: int) -> dict:
+    """Median ms of a cold compile (a new source each time) and of a cached one."""
+    delugelang.compile(source_of(lines, salt=999), cache=False)  # loads the grammar
+    cold = []
+    for salt in range(rounds):
+        src = source_of(lines, salt)
+        started = time.perf_counter()
+        delugelang.compile(src, "<b5>", cache=False)
+        cold.append(time.perf_counter() - started)
+    src = source_of(lines, salt=0)
+    delugelang.compile(src, "<b5>")
+    cached = []
+    for _ in range(max(rounds, 50)):
+        started = time.perf_counter()
+        delugelang.compile(src, "<b5>")
+        cached.append(time.perf_counter() - started)
+    cold.sort()
+    cached.sort()
+    return {"lines": src.count("\n"), "cold_ms": cold[len(cold) // 2] * 1000,
+            "cached_ms": cached[len(cached) // 2] * 1000, "rounds": rounds}

@@ -1,0 +1,55 @@
+"""B6: `dg run` of a trivial script as a whole process, against `python -c 'pass'`."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TRIVIAL = 'x = 1 + 2;\ninfo "total " + x;\n'
+
+
+def dg_command() -> list[str]:
+    """The installed `dg` script next to this interpreter, else `python -m delugelang.cli`."""
+    script = Path(sys.executable).with_name("dg")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "delugelang.cli"]
+
+
+def _timed(argv: list[str], env: dict) -> tuple[float, int]:
+    """(seconds, peak resident KiB) of one child process, from its own rusage."""
+    started = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    errors = child.stderr.read().decode(errors="replace")
+    child.stderr.close()
+    if child.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed ({child.returncode}): {errors.strip()}")
+    return elapsed, usage.ru_maxrss
+
+
+def measure(rounds: int) -> dict:
+    """Median wall time of both commands (taken in turns), and dg's peak memory in MB."""
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "trivial.dg"
+        script.write_text(TRIVIAL, encoding="utf-8")
+        dg = dg_command() + ["run", str(script)]
+        python = [sys.executable, "-c", "pass"]
+        _timed(dg, env), _timed(python, env)  # warm the grammar cache and the OS file cache
+        dg_times, py_times, peaks = [], [], []
+        for _ in range(rounds):
+            seconds, peak = _timed(dg, env)
+            dg_times.append(seconds)
+            peaks.append(peak)
+            py_times.append(_timed(python, env)[0])
+    return {"dg_ms": statistics.median(dg_times) * 1000,
+            "python_ms": statistics.median(py_times) * 1000,
+            "peak_mb": max(peaks) / 1024, "rounds": rounds}
