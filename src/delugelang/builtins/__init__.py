@@ -16,6 +16,6 @@ def load_all() -> None:
     if _LOADED:
         return
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name != "registry":
+        if info.name not in ("registry", "docgen"):
             importlib.import_module(f"{__name__}.{info.name}")
     _LOADED = True

@@ -44,49 +44,69 @@ def _output(rt, digest: bytes, kind, default: str, op: str, size: int) -> str:
     return digest.decode("latin-1")
 
 
-def _hash(algorithm: str, op: str, default: str = "hex"):
-    def task(rt, value, output=None):
-        data = _message(value, op)
-        return _output(rt, hashlib.new(algorithm, data).digest(), output, default, op, len(data))
+def _hash(algorithm: str, op: str, hello_hex: str, evidence: str):
+    def task(rt, text, output_type=None):
+        data = _message(text, op)
+        return _output(rt, hashlib.new(algorithm, data).digest(), output_type, "hex", op,
+                       len(data))
 
     task.__name__ = op.rsplit(".", 1)[-1]
-    task.__doc__ = (f"`{op}(text[, outputType])`: the {algorithm.upper()} digest of the text's "
-                    f"UTF-8 bytes, lower-case hex by default (\"base64\" and \"binary\" too).")
+    task.__doc__ = (f"The {algorithm.upper()} digest of the text's UTF-8 bytes, lower-case hex "
+                    f"by default; \"base64\" and \"binary\" output too {evidence}.\n\n"
+                    f">>> {op}(\"hello\")\n\"{hello_hex}\"\n")
     return task
 
 
-def _hmac(algorithm: str, op: str):
-    def task(rt, key, value, output=None):
+def _hmac(algorithm: str, op: str, secret_hello: str):
+    def task(rt, key, text, output_type=None):
         if key is None:
             raise ScriptError(f"{op}: the key cannot be null")
         key_bytes = _message(key, op)
-        data = _message(value, op)
+        data = _message(text, op)
         digest = hmac.new(key_bytes, data, algorithm).digest()
-        return _output(rt, digest, output, "base64", op, len(data))
+        return _output(rt, digest, output_type, "base64", op, len(data))
 
     task.__name__ = op.rsplit(".", 1)[-1]
-    task.__doc__ = (f"`{op}(key, text[, outputType])`: HMAC-{algorithm.upper()}; the key "
-                    f"comes first, output is base64 by default, or \"hex\" / \"binary\".")
+    task.__doc__ = (f"HMAC-{algorithm.upper()} of the text's UTF-8 bytes. The key comes first; "
+                    "output is base64 by default, or \"hex\" / \"binary\" (reference §7.10 "
+                    "[3p]; the HMAC pages were not retrievable, the values are the standard "
+                    "algorithm's).\n\n"
+                    f">>> {op}(\"secret\", \"hello\")\n\"{secret_hello}\"\n")
     return task
 
 
-md5 = _hash("md5", "zoho.encryption.md5")
-sha1 = _hash("sha1", "zoho.encryption.sha1")
-sha256 = _hash("sha256", "zoho.encryption.sha256")
-sha384 = _hash("sha384", "zoho.encryption.sha384")
-sha512 = _hash("sha512", "zoho.encryption.sha512")
-hmacmd5 = _hmac("md5", "zoho.encryption.hmacmd5")
-hmacsha1 = _hmac("sha1", "zoho.encryption.hmacsha1")
-hmacsha256 = _hmac("sha256", "zoho.encryption.hmacsha256")
-hmacsha384 = _hmac("sha384", "zoho.encryption.hmacsha384")
-hmacsha512 = _hmac("sha512", "zoho.encryption.hmacsha512")
-
+_DOC = "[doc: https://www.zoho.com/deluge/help/encryption/{}.html]"
+md5 = _hash("md5", "zoho.encryption.md5", "5d41402abc4b2a76b9719d911017c592", "[3p]")
+sha1 = _hash("sha1", "zoho.encryption.sha1", "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d",
+             _DOC.format("sha1"))
+sha256 = _hash("sha256", "zoho.encryption.sha256",
+               "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
+               _DOC.format("sha256") + "; binary output is limited to 1 MB of input")
+sha384 = _hash("sha384", "zoho.encryption.sha384",
+               "59e1748777448c69de6b800d7a33bbfb9ff1b463e44354c3553bcdb9c666fa90125a3c79f90397bd"
+               "f5f6a13de828684f", "[inf: the sibling of sha256 and sha512]")
+sha512 = _hash("sha512", "zoho.encryption.sha512",
+               "9b71d224bd62f3785d96d46ad3ea3d73319bfbc2890caadae2dff72519673ca72323c3d99ba5c11d"
+               "7c7acc6e14b8c5da0c4663475c2e5c3adef46f73bcdec043", "[3p]")
+hmacmd5 = _hmac("md5", "zoho.encryption.hmacmd5", "ut5jhjxh7QsxZYBuzWrO/A==")
+hmacsha1 = _hmac("sha1", "zoho.encryption.hmacsha1", "URIFXAX5RPhXVe/FzYlw4ZTp9Fs=")
+hmacsha256 = _hmac("sha256", "zoho.encryption.hmacsha256",
+                   "iKqz7ejTrflNJquQ07r9SiCDBww7zOnAFO4EpEOEfAs=")
+hmacsha384 = _hmac("sha384", "zoho.encryption.hmacsha384",
+                   "fh5iDKAGj9H84Awa0/XG27EodN0vucJlAtCdDYBPLAuh2SG5RYQWy6SAQXVxAB4Y")
+hmacsha512 = _hmac("sha512", "zoho.encryption.hmacsha512",
+                   "2xWVroimL9FR7By6gbmMOd+C2q57TLmCD0RtW/AvHc/KZoPYjKs+Jz9ZY6uOxGmnRrWxkIY3Ejn2"
+                   "fR5fmaeUQA==")
 
 # ---------------------------------------------------------------- text encodings as tasks
 
 def url_encode(rt, value, charset=None):
-    """`zoho.encryption.urlEncode(text)`: percent-encoding, space as %20; non-TEXT input
-    returns null [doc: https://zoho.com/deluge/help/functions/encryption/urlencode.html]."""
+    """Percent-encoding with space as %20; non-TEXT input returns null [doc:
+    https://zoho.com/deluge/help/functions/encryption/urlencode.html].
+
+    >>> zoho.encryption.urlEncode("a b&c")
+    "a%20b%26c"
+    """
     from . import encoding
     if type(value) is not str:
         return None
@@ -94,8 +114,11 @@ def url_encode(rt, value, charset=None):
 
 
 def url_decode(rt, value, charset=None):
-    """`zoho.encryption.urlDecode(text)`: `"https%3A%2F%2Fwww.zoho.com"` gives
-    `"https://www.zoho.com"`; non-TEXT returns null [doc]."""
+    """Decodes percent-encoding; non-TEXT returns null [doc: urldecode.html].
+
+    >>> zoho.encryption.urlDecode("https%3A%2F%2Fwww.zoho.com")
+    "https://www.zoho.com"
+    """
     from . import encoding
     if type(value) is not str:
         return None
@@ -103,26 +126,43 @@ def url_decode(rt, value, charset=None):
 
 
 def base64_encode(rt, value, charset=None):
-    """`zoho.encryption.base64Encode(data[, charset])`: UTF-8 unless a charset is given."""
+    """Base64 of the text's bytes: UTF-8 unless a charset (UTF-16LE, UTF-16BE...) is given
+    [doc/3p]; null gives null.
+
+    >>> zoho.encryption.base64Encode("john@zylker.com")
+    "am9obkB6eWxrZXIuY29t"
+    """
     from . import encoding
     return encoding.base64_encode_text(rt, value, charset)
 
 
 def base64_decode(rt, value, charset=None):
-    """`zoho.encryption.base64Decode(data[, charset])`: `"am9obkB6eWxrZXIuY29t"` gives
-    `"john@zylker.com"` [doc]."""
+    """Base64 back to text, read as UTF-8 unless a charset is given [doc:
+    https://www.zoho.com/deluge/help/functions/encryption/base64decode.html].
+
+    >>> zoho.encryption.base64Decode("am9obkB6eWxrZXIuY29t")
+    "john@zylker.com"
+    """
     from . import encoding
     return encoding.base64_decode_text(rt, value, charset)
 
 
 def base32_encode(rt, value, charset=None):
-    """`zoho.encryption.base32Encode(data)`: RFC 4648 base32 [3p]."""
+    """RFC 4648 base32 of the text's UTF-8 bytes [3p].
+
+    >>> zoho.encryption.base32Encode("Zoho")
+    "LJXWQ3Y="
+    """
     from . import encoding
     return encoding.base32_encode_text(rt, value, charset)
 
 
 def base32_decode(rt, value, charset=None):
-    """`zoho.encryption.base32Decode(data)`: RFC 4648 base32 back to text [3p]."""
+    """RFC 4648 base32 back to text (padding optional, case-insensitive) [3p].
+
+    >>> zoho.encryption.base32Decode("LJXWQ3Y=")
+    "Zoho"
+    """
     from . import encoding
     return encoding.base32_decode_text(rt, value, charset)
 
@@ -165,10 +205,16 @@ def _aes_encode(op: str, bits: int | None):
         return base64.b64encode(sealed if given else vector + sealed).decode("ascii")
 
     task.__name__ = op.rsplit(".", 1)[-1]
-    task.__doc__ = (f"`{op}(key, text[, iv])`: AES-CBC with PKCS#7 padding, base64 output. "
-                    "Without an IV a random one from the host's random service is used and "
-                    "put in front of the ciphertext, so aesDecode can read it back [inf: the "
-                    "Zoho page was not retrievable; reference §7.10 lists the task [3p]].")
+    task.__doc__ = ("AES-CBC with PKCS#7 padding, base64 output. Without an IV a random one "
+                    "from the host's random service is used and put in front of the "
+                    "ciphertext, so aesDecode can read it back [inf: the Zoho page was not "
+                    "retrievable; reference §7.10 lists the task [3p]]. "
+                    + ("The key is 16 bytes (other keys are stretched with SHA-256)."
+                       if bits == 128 else
+                       "A key of 16, 24 or 32 bytes is used as it is; others are stretched "
+                       "with SHA-256.")
+                    + f"\n\n>>> {op.replace('Encode', 'Decode')}(\"k\", {op}(\"k\", \"hi\"))"
+                    "\n\"hi\"\n")
     return task
 
 
@@ -197,7 +243,10 @@ def _aes_decode(op: str, bits: int | None):
         return plain.decode("utf-8", errors="replace")
 
     task.__name__ = op.rsplit(".", 1)[-1]
-    task.__doc__ = f"`{op}(key, encrypted[, iv])`: the inverse of the matching aesEncode task."
+    encode = op.replace("Decode", "Encode")
+    task.__doc__ = ("The inverse of the matching aesEncode task: the same key (and IV, if one "
+                    "was given) reads the text back; a wrong key or damaged input is a runtime "
+                    f"error.\n\n>>> {op}(\"k\", {encode}(\"k\", \"hi\"))\n\"hi\"\n")
     return task
 
 
