@@ -8,6 +8,22 @@ from .errors import ScriptError
 
 Test = Callable[[dict], bool]
 
+OPERATORS = ("equals", "not_equal", "starts_with", "ends_with", "contains", "not_contains", "in",
+             "greater_than", "less_than", "greater_equal", "less_equal", "between")
+
+
+class CriteriaError(ScriptError):
+    """A malformed criteria string; `position` is the 0-based offset of the problem."""
+
+    def __init__(self, message: str, text: str, position: int):
+        super().__init__(message)
+        self.text = text
+        self.position = position
+
+    def pointer(self) -> str:
+        """The criteria and a caret under the problem, for terminals."""
+        return f"    {self.text}\n    {' ' * self.position}^"
+
 
 def _text(value) -> str:
     if value is None:
@@ -52,8 +68,7 @@ def _compare(op: str, actual, wanted: str) -> bool:
         low, _, high = wanted.partition(",")
         x = _number(actual)
         return x is not None and float(low) <= x <= float(high)
-    raise ScriptError(f"search criteria: unknown operator {op!r}; use equals, not_equal, "
-                      f"starts_with, ends_with, contains, in, greater_than, less_than or between")
+    raise ScriptError(f"search criteria: unknown operator {op!r}")
 
 
 class _Parser:
@@ -61,8 +76,10 @@ class _Parser:
         self.text = text
         self.pos = 0
 
-    def fail(self, what: str):
-        raise ScriptError(f"search criteria: {what} at position {self.pos + 1} of {self.text!r}")
+    def fail(self, what: str, pos: int | None = None):
+        pos = self.pos if pos is None else pos
+        raise CriteriaError(f"search criteria: {what} at column {pos + 1} of {self.text!r}",
+                            self.text, min(pos, len(self.text)))
 
     def skip(self):
         while self.pos < len(self.text) and self.text[self.pos] in " \t\n":
@@ -114,16 +131,20 @@ class _Parser:
             self.fail("expected ')'")
         condition = self.text[start:self.pos]
         self.pos += 1
-        field, op, value = _split_condition(condition, self)
+        field, op, value = _split_condition(condition, self, start)
         return lambda rec: _compare(op, rec.get(field), value)
 
 
-def _split_condition(condition: str, parser: _Parser):
+def _split_condition(condition: str, parser: _Parser, start: int):
     parts = condition.split(":", 2)
-    if len(parts) != 3:
-        parser.fail("expected (Field:operator:value)")
+    if len(parts) != 3 or not parts[0].strip():
+        parser.fail("expected (Field:operator:value)", start)
     field, op, value = parts
-    return field.strip(), op.strip().lower(), value.replace("\\(", "(").replace("\\)", ")").strip()
+    op_name = op.strip().lower()
+    if op_name not in OPERATORS:
+        parser.fail(f"unknown operator {op.strip()!r}; use {', '.join(OPERATORS)}",
+                    start + len(field) + 1)
+    return field.strip(), op_name, value.replace("\\(", "(").replace("\\)", ")").strip()
 
 
 def parse_criteria(text: str) -> Test:

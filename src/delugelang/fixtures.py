@@ -11,10 +11,9 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from .errors import ScriptError
+from .errors import DelugeError, ScriptError
+from .records import MemoryBackend, RecordStore
 from .services import Services
-
-_ID_START = 5_725_767_000_000_000_000
 
 
 def load_fixtures(path: str) -> dict:
@@ -37,69 +36,33 @@ def load_fixtures(path: str) -> dict:
 
 
 def with_fixtures(services: Services, data: dict) -> Services:
-    """Services whose tasks are served from fixture data."""
+    """Services whose tasks are served from fixture data. Fixture records live in an
+    in-memory RecordStore, so `zoho.crm.*` answers exactly as the workspace store does."""
     tasks = dict(services.tasks)
+    records = services.records
     if "records" in data:
-        tasks.update(FixtureRecords(data["records"]).handlers())
+        records = fixture_records(data["records"])
     if "connectors" in data:
         tasks["zoho.crm.invokeconnector"] = _connector_handler(data["connectors"])
     if "http" in data:
         tasks["invokeurl"] = _http_handler(data["http"])
-    return replace(services, tasks=tasks)
+    return replace(services, tasks=tasks, records=records)
 
 
-class FixtureRecords:
-    """An in-memory record set for the `zoho.crm.*` tasks; the run may create and update."""
-
-    def __init__(self, modules: dict):
-        self.modules = {name.lower(): [dict(r) for r in rows] for name, rows in modules.items()}
-        self.next_id = _ID_START
-
-    def rows(self, module) -> list:
-        return self.modules.setdefault(str(module).lower(), [])
-
-    def find(self, module, record_id):
-        for row in self.rows(module):
-            if str(row.get("id")) == str(record_id):
-                return row
-        return None
-
-    def handlers(self) -> dict:
-        return {
-            "zoho.crm.getrecordbyid": lambda rt, a: self.get_by_id(*a[:2]),
-            "zoho.crm.getrecords": lambda rt, a: list(self.rows(a[0])),
-            "zoho.crm.searchrecords": lambda rt, a: self.search(a[0], a[1]),
-            "zoho.crm.createrecord": lambda rt, a: self.create(a[0], a[1]),
-            "zoho.crm.updaterecord": lambda rt, a: self.update(a[0], a[1], a[2]),
-        }
-
-    def get_by_id(self, module, record_id):
-        row = self.find(module, record_id)
-        if row is None:
-            # Zoho's tasks answer with an error map rather than failing (reference §9.3).
-            return {"code": "INVALID_DATA", "message": "the record id given seems to be invalid",
-                    "status": "error"}
-        return dict(row)
-
-    def search(self, module, criteria):
-        from .criteria import parse_criteria
-        test = parse_criteria(str(criteria))
-        return [dict(r) for r in self.rows(module) if test(r)]
-
-    def create(self, module, data):
-        self.next_id += 1
-        row = dict(data or {})
-        row["id"] = str(self.next_id)
-        self.rows(module).append(row)
-        return {"id": row["id"], "Created_Time": "", "Modified_Time": ""}
-
-    def update(self, module, record_id, data):
-        row = self.find(module, record_id)
-        if row is None:
-            return {"code": "INVALID_DATA", "message": "the record id given seems to be invalid",
-                    "status": "error"}
-        row.update(data or {})
-        return {"id": str(record_id), "Modified_Time": ""}
+def fixture_records(modules) -> RecordStore:
+    """An in-memory store seeded with {"Module": [record, ...]}; the run may write to it."""
+    if not isinstance(modules, dict):
+        raise ValueError("fixtures: records must be an object of module names to lists of records")
+    store = RecordStore(MemoryBackend())
+    for module, rows in modules.items():
+        if not isinstance(rows, list):
+            raise ValueError(f"fixtures: records.{module} must be a list of records")
+        for row in rows:
+            try:
+                store.load(module, row)
+            except DelugeError as exc:
+                raise ValueError(f"fixtures: records.{module}: {exc.message}") from None
+    return store
 
 
 def _connector_handler(responses: dict):

@@ -1,0 +1,120 @@
+"""In-memory record backends: for fixtures, tests and dry runs over a real store."""
+
+from __future__ import annotations
+
+import copy
+import threading
+from contextlib import contextmanager
+from typing import Iterator
+
+from delugelang.records.backend import STANDARD_MODULES
+
+FIXTURE_PREFIX = "5725767"
+
+
+class MemoryBackend:
+    """Records in a dict; `batch()` restores the previous state when the block fails."""
+
+    def __init__(self, prefix: str = FIXTURE_PREFIX):
+        self.prefix = prefix
+        self._modules: dict[str, dict[str, dict]] = {m: {} for m in STANDARD_MODULES}
+        self._counter = 1_000_000
+        self._guard = threading.RLock()
+
+    @contextmanager
+    def batch(self):
+        with self._guard:
+            saved = copy.deepcopy((self._modules, self._counter))
+            try:
+                yield
+            except BaseException:
+                self._modules, self._counter = saved
+                raise
+
+    def module(self, name: str) -> str | None:
+        lowered = str(name).lower()
+        return next((m for m in self._modules if m.lower() == lowered), None)
+
+    def add_module(self, name: str) -> str:
+        with self._guard:
+            existing = self.module(name)
+            if existing is None:
+                self._modules[name] = {}
+            return existing or name
+
+    def modules(self) -> list[tuple[str, int]]:
+        return [(name, len(rows)) for name, rows in self._modules.items()]
+
+    def new_id(self) -> str:
+        with self._guard:
+            self._counter += 1
+            return f"{self.prefix}{self._counter:012d}"
+
+    def user_id(self) -> str:
+        return f"{self.prefix}{1:012d}"
+
+    def insert(self, module: str, record: dict) -> None:
+        with self._guard:
+            self._modules[module][str(record["id"])] = copy.deepcopy(record)
+
+    def replace(self, module: str, record: dict) -> None:
+        self.insert(module, record)
+
+    def fetch(self, module: str, record_id: str) -> dict | None:
+        row = self._modules.get(module, {}).get(str(record_id))
+        return copy.deepcopy(row) if row is not None else None
+
+    def scan(self, module: str) -> Iterator[dict]:
+        for row in list(self._modules.get(module, {}).values()):
+            yield copy.deepcopy(row)
+
+    def remove(self, module: str, record_id: str) -> bool:
+        with self._guard:
+            return self._modules.get(module, {}).pop(str(record_id), None) is not None
+
+
+class OverlayBackend(MemoryBackend):
+    """Reads fall through to `base`; writes stay in memory (a dry run writes nothing)."""
+
+    def __init__(self, base):
+        super().__init__(prefix=base.user_id()[:7])
+        self.base = base
+        self._deleted: set[str] = set()
+        self._counter = 900_000_000_000
+
+    def module(self, name: str) -> str | None:
+        return super().module(name) or self.base.module(name)
+
+    def add_module(self, name: str) -> str:
+        return self.module(name) or super().add_module(name)
+
+    def modules(self) -> list[tuple[str, int]]:
+        return self.base.modules()
+
+    def user_id(self) -> str:
+        return self.base.user_id()
+
+    def insert(self, module: str, record: dict) -> None:
+        self._modules.setdefault(module, {})
+        super().insert(module, record)
+
+    def fetch(self, module: str, record_id: str) -> dict | None:
+        if str(record_id) in self._deleted:
+            return None
+        return super().fetch(module, record_id) or self.base.fetch(module, record_id)
+
+    def scan(self, module: str) -> Iterator[dict]:
+        local = self._modules.get(module, {})
+        for row in self.base.scan(module):
+            rid = str(row["id"])
+            if rid not in self._deleted:
+                yield copy.deepcopy(local.get(rid, row))
+        for rid, row in list(local.items()):
+            if self.base.fetch(module, rid) is None:
+                yield copy.deepcopy(row)
+
+    def remove(self, module: str, record_id: str) -> bool:
+        found = self.fetch(module, record_id) is not None
+        self._deleted.add(str(record_id))
+        super().remove(module, record_id)
+        return found
