@@ -72,8 +72,10 @@ def _limits(session, args) -> bool:
         except ValueError as exc:
             session.output.err(f":limits: {exc}")
             return False
+    changed = {pair.partition("=")[0].strip().replace("-", "_") for pair in args}
     for name, value, reason in session.limits.describe():
-        session.output.out(f"{name:22} {value!s:>12}  {reason}")
+        if not changed or name in changed:
+            session.output.out(f"{name:22} {value!s:>12}  {reason}")
     return True
 
 
