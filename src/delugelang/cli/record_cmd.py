@@ -1,0 +1,314 @@
+"""`dg record`: create, read, update, search, list, delete and import workspace records."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from delugelang.errors import DelugeError
+
+EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, EXIT_DATAERR = 0, 1, 2, 65
+
+EPILOG = """\
+Records live in the workspace state (.dg/state.sqlite3). Creating or updating a record
+runs the workspace's matching workflow rules (workflows/*.json) unless --no-workflows.
+
+examples:
+  dg record create Contacts --data '{"Last_Name": "Byrne", "Mailing_Country": "Ireland"}'
+  dg record create Contacts --data @contact.json --json
+  dg record get Contacts 4876876000001000001
+  dg record update Contacts 4876876000001000001 --data '{"Phone": "555-0100"}'
+  dg record search Contacts --criteria "(Mailing_Country:equals:Ireland)"
+  dg record list Contacts --per-page 20
+  dg record import Contacts contacts.csv
+"""
+
+
+class UsageError(Exception):
+    """The command line is wrong in a way argparse cannot see."""
+
+
+def register(sub) -> None:
+    record = sub.add_parser("record", help="create, read, search and import records",
+                            description="Manage the workspace's CRM records: Leads, Contacts, "
+                                        "Accounts, Deals and custom modules.",
+                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    verbs = record.add_subparsers(dest="verb", metavar="VERB", required=True)
+
+    def verb(name: str, help_text: str, handler, *, module=True, record_id=False, data=False,
+             fires=False):
+        p = verbs.add_parser(name, help=help_text, description=help_text)
+        if module:
+            p.add_argument("module", metavar="MODULE", help="module API name, like Contacts")
+        if record_id:
+            p.add_argument("id", metavar="ID", help="the record's id")
+        if data:
+            p.add_argument("--data", required=True, metavar="JSON|@FILE",
+                           help="the fields as a JSON object, or @file.json")
+        if fires:
+            p.add_argument("--no-workflows", action="store_true",
+                           help="do not run workflow rules for this write")
+        p.add_argument("--workspace", metavar="DIR",
+                       help="workspace directory (default: $DG_WORKSPACE, else the current one)")
+        p.add_argument("--json", action="store_true", help="print JSON")
+        p.set_defaults(handler=_guarded(handler))
+        return p
+
+    verb("create", "create a record", _create, data=True, fires=True)
+    verb("get", "show one record", _get, record_id=True)
+    verb("update", "update fields of a record", _update, record_id=True, data=True, fires=True)
+    verb("delete", "delete a record", _delete, record_id=True)
+    search = verb("search", "find records matching Zoho criteria", _search)
+    search.add_argument("--criteria", required=True,
+                        help='like "(Mailing_Country:equals:Ireland)" or '
+                             '"((A:equals:x) and (B:starts_with:y))"')
+    listing = verb("list", "list the records of a module, oldest first", _list)
+    listing.add_argument("--page", type=int, default=1, help="page number (default 1)")
+    listing.add_argument("--per-page", type=int, default=200, help="records per page, 1-200")
+    listing.add_argument("--sort-by", metavar="FIELD", help="sort by this field")
+    listing.add_argument("--desc", action="store_true", help="sort in descending order")
+    verb("modules", "list the modules and their record counts", _modules, module=False)
+    imp = verb("import", "import records from a .csv or .json file", _import, fires=True)
+    imp.add_argument("file", metavar="FILE", help="a .csv file with a header row, or a .json list")
+    imp.add_argument("--batch-size", type=int, default=100,
+                     help="rows per committed transaction (default 100)")
+
+
+# -- plumbing ------------------------------------------------------------------------------
+
+def _workspace(args) -> Path:
+    return Path(args.workspace or os.environ.get("DG_WORKSPACE") or os.getcwd())
+
+
+def _store(args):
+    from delugelang.records import RecordStore
+    store = RecordStore.open(_workspace(args))
+    if store.workflows is not None and not args.json:
+        store.workflows.observers.append(_print_run)
+        store.workflows.rules()
+        for problem in store.workflows.problems:
+            print(f"warning: this rule is ignored:\n{problem.render()}", file=sys.stderr)
+    return store
+
+
+def _guarded(handler):
+    def run(args) -> int:
+        from delugelang.records import RecordError
+        try:
+            return handler(args)
+        except UsageError as exc:
+            _fail(str(exc))
+            return EXIT_USAGE
+        except RecordError as exc:
+            _fail(f"{exc.message} ({exc.code})")
+            return EXIT_DATAERR
+        except DelugeError as exc:
+            _fail(exc.message)
+            return EXIT_RUNTIME
+    return run
+
+
+def _fail(message: str) -> None:
+    print(f"dg record: error: {message}", file=sys.stderr)
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def _read_data(option: str) -> dict:
+    text, where = option, "--data"
+    if option.startswith("@"):
+        where = option[1:]
+        try:
+            text = Path(where).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot read {where}: {exc.strerror or exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{where} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                         f"column {exc.colno}") from None
+    if isinstance(data, dict) and isinstance(data.get("data"), list) and len(data["data"]) == 1:
+        data = data["data"][0]  # a Zoho API body {"data": [record]}
+    if not isinstance(data, dict):
+        raise UsageError(f"{where} must hold one JSON object of field API names to values")
+    return data
+
+
+def _print_run(run) -> None:
+    head = f"workflow {run.rule}: {run.function} {run.status}"
+    print(head + (f": {run.error}" if run.error else ""), file=sys.stderr)
+    for line in run.info:
+        print(f"  info: {line}", file=sys.stderr)
+
+
+def _collect(store) -> list:
+    runs: list = []
+    if store.workflows is not None:
+        store.workflows.observers.append(runs.append)
+    return runs
+
+
+def _print_record(record: dict) -> None:
+    for key, value in record.items():
+        if isinstance(value, dict):
+            value = value.get("name") or value.get("id")
+        print(f"{key}: {'' if value is None else value}")
+
+
+def _print_table(rows: list[dict], module: str) -> None:
+    if not rows:
+        print(f"no {module} records")
+        return
+    from rich.console import Console
+    from rich.table import Table
+    skip = {"id", "Owner", "Created_By", "Modified_By", "Created_Time", "Modified_Time"}
+    columns: list[str] = []
+    for row in rows:
+        for key in row:
+            if key not in skip and key not in columns:
+                columns.append(key)
+    table = Table(show_edge=False)
+    for name in ["id", *columns[:6]]:
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(*[_cell(row.get(name)) for name in ["id", *columns[:6]]])
+    Console().print(table)
+    print(f"{len(rows)} record{'s' if len(rows) != 1 else ''}")
+
+
+def _cell(value) -> str:
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("id")
+    return "" if value is None else str(value)
+
+
+# -- verbs ---------------------------------------------------------------------------------
+
+def _create(args) -> int:
+    data = _read_data(args.data)
+    store = _store(args)
+    runs = _collect(store)
+    record = store.create(args.module, data, workflows=not args.no_workflows)
+    if args.json:
+        _print_json({"record": record, "workflows": [r.to_json() for r in runs]})
+    else:
+        print(f"created {store.module(args.module)} record {record['id']}")
+    return EXIT_OK
+
+
+def _update(args) -> int:
+    data = _read_data(args.data)
+    store = _store(args)
+    runs = _collect(store)
+    record = store.update(args.module, args.id, data, workflows=not args.no_workflows)
+    if args.json:
+        _print_json({"record": record, "workflows": [r.to_json() for r in runs]})
+    else:
+        print(f"updated {args.module} record {record['id']}")
+    return EXIT_OK
+
+
+def _get(args) -> int:
+    record = _store(args).require(args.module, args.id)
+    if args.json:
+        _print_json(record)
+    else:
+        _print_record(record)
+    return EXIT_OK
+
+
+def _delete(args) -> int:
+    store = _store(args)
+    if not store.delete(args.module, args.id):
+        store.require(args.module, args.id)  # raises the not-found error
+    if args.json:
+        _print_json({"deleted": args.id})
+    else:
+        print(f"deleted {args.module} record {args.id}")
+    return EXIT_OK
+
+
+def _search(args) -> int:
+    from delugelang.records import RecordError
+    try:
+        rows = _store(args).search(args.module, args.criteria)
+    except RecordError as err:
+        if err.code != "INVALID_QUERY":
+            raise
+        from delugelang.criteria import CriteriaError, parse_criteria
+        try:
+            parse_criteria(args.criteria)
+        except CriteriaError as detail:
+            _fail(f"{detail.message}\n{detail.pointer()}")
+        return EXIT_USAGE
+    if args.json:
+        _print_json(rows)
+    else:
+        _print_table(rows, args.module)
+    return EXIT_OK
+
+
+def _list(args) -> int:
+    rows = _store(args).list(args.module, page=args.page, per_page=args.per_page,
+                             sort_by=args.sort_by, sort_order="desc" if args.desc else "asc")
+    if args.json:
+        _print_json(rows)
+    else:
+        _print_table(rows, args.module)
+    return EXIT_OK
+
+
+def _modules(args) -> int:
+    modules = _store(args).modules()
+    if args.json:
+        _print_json([{"module": m, "records": n} for m, n in modules])
+    else:
+        for name, count in modules:
+            print(f"{name:24} {count}")
+    return EXIT_OK
+
+
+def _import(args) -> int:
+    from delugelang.records.importer import import_rows, read_rows
+    if args.batch_size < 1:
+        raise UsageError("--batch-size must be at least 1")
+    try:
+        rows = read_rows(args.file)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    store = _store(args)
+    report = _run_import(store, args, rows, import_rows)
+    if args.json:
+        _print_json(report.to_json())
+        return EXIT_OK if not report.problems else EXIT_DATAERR
+    print(f"imported {report.imported} of {report.total} rows into {args.module}")
+    if report.problems:
+        print(f"{len(report.problems)} row{'s' if len(report.problems) != 1 else ''} "
+              f"not imported:", file=sys.stderr)
+        for problem in report.problems:
+            print(f"  row {problem.row}: {problem.reason}", file=sys.stderr)
+        return EXIT_DATAERR
+    return EXIT_OK
+
+
+def _run_import(store, args, rows, import_rows):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.console import Console
+    console = Console(stderr=True)
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[note]}"))
+    with Progress(*columns, console=console, transient=not console.is_terminal,
+                  disable=args.json or not console.is_terminal) as progress:
+        task = progress.add_task("import", total=len(rows), note="")
+
+        def committed(report) -> None:
+            progress.update(task, completed=report.done,
+                            note=f"{report.imported} imported, {len(report.problems)} with errors")
+
+        return import_rows(store, args.module, rows, batch_size=args.batch_size,
+                           workflows=not args.no_workflows, on_batch=committed)

@@ -1,0 +1,197 @@
+"""`dg workflow`: list the workspace's rules, show their run log, and dry-run one."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from delugelang.errors import DelugeError
+
+EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, EXIT_DATAERR = 0, 1, 2, 65
+
+EPILOG = """\
+Rules are files workflows/<rule>.json in the workspace:
+
+  {"module": "Contacts",
+   "trigger": "on create",
+   "criteria": "Mailing_Country is Ireland AND Email is not empty",
+   "actions": [{"call": "add_contact",
+                "arguments": {"email": "#{Contacts.Email}"}}]}
+
+trigger: on create | on edit | on create or edit | on field update of FIELD[, FIELD]
+criteria: FIELD is|is not|contains|does not contain|starts with|ends with VALUE,
+          FIELD is empty|is not empty, FIELD < > <= >= VALUE, joined by AND/OR, (grouped)
+actions: call a function in functions/<name>.dg (or "file"), arguments from merge fields
+
+examples:
+  dg workflow list
+  dg workflow log --rule irish_contacts --json
+  dg workflow test irish_contacts --record contact.json
+"""
+
+
+class UsageError(Exception):
+    """The command line is wrong in a way argparse cannot see."""
+
+
+def register(sub) -> None:
+    wf = sub.add_parser("workflow", help="list workflow rules, show their log, dry-run one",
+                        description="Workflow rules run Deluge functions when records are "
+                                    "created or edited.",
+                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    verbs = wf.add_subparsers(dest="verb", metavar="VERB", required=True)
+
+    def verb(name: str, help_text: str, handler):
+        p = verbs.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--workspace", metavar="DIR",
+                       help="workspace directory (default: $DG_WORKSPACE, else the current one)")
+        p.add_argument("--json", action="store_true", help="print JSON")
+        p.set_defaults(handler=_guarded(handler))
+        return p
+
+    verb("list", "list the rules, and report every rule file that is not valid", _list)
+    log = verb("log", "show the latest rule runs, oldest first", _log)
+    log.add_argument("--rule", metavar="RULE", help="only this rule's runs")
+    log.add_argument("--limit", type=int, default=50, help="how many runs (default 50)")
+    test = verb("test", "dry-run a rule against a record: match or not, and run its "
+                        "functions without writing anything", _test)
+    test.add_argument("rule", metavar="RULE", help="the rule's name (its file name)")
+    test.add_argument("--record", required=True, metavar="FILE.json",
+                      help="the record, as a JSON object of field API names to values")
+    test.add_argument("--event", choices=["create", "edit"], default="create",
+                      help="the write to pretend (default create)")
+    test.add_argument("--changed", metavar="FIELD", action="append",
+                      help="with --event edit: a field the edit changed (default: all)")
+    test.add_argument("--fixtures", metavar="FILE.json",
+                      help="stub records, connector and HTTP responses (as for dg run)")
+
+
+def _workspace(args) -> Path:
+    return Path(args.workspace or os.environ.get("DG_WORKSPACE") or os.getcwd())
+
+
+def _guarded(handler):
+    def run(args) -> int:
+        from delugelang.workflow import RuleError
+        try:
+            return handler(args)
+        except UsageError as exc:
+            print(f"dg workflow: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        except RuleError as exc:
+            print(exc.render(), file=sys.stderr)
+            return EXIT_DATAERR
+        except DelugeError as exc:
+            print(f"dg workflow: error: {exc.message}", file=sys.stderr)
+            return EXIT_RUNTIME
+    return run
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def _list(args) -> int:
+    from delugelang.workflow import RuleFiles
+    rules, problems = RuleFiles(_workspace(args)).load_all()
+    if args.json:
+        _print_json({"rules": [_rule_json(r) for r in rules],
+                     "problems": [{"file": str(p.path), "message": p.message, "line": p.line,
+                                   "column": p.column} for p in problems]})
+    else:
+        if not rules and not problems:
+            print(f"no workflow rules in {_workspace(args) / 'workflows'}")
+        for rule in rules:
+            state = "" if rule.enabled else " (disabled)"
+            print(f"{rule.name}{state}: {rule.module} {rule.trigger.describe()}")
+            print(f"  criteria: {rule.criteria or '(every record)'}")
+            for action in rule.actions:
+                print(f"  action: {action.describe()}")
+        for problem in problems:
+            print(problem.render(), file=sys.stderr)
+    return EXIT_DATAERR if problems else EXIT_OK
+
+
+def _rule_json(rule) -> dict:
+    return {"name": rule.name, "module": rule.module, "trigger": rule.trigger.describe(),
+            "criteria": rule.criteria, "enabled": rule.enabled,
+            "actions": [{"call": a.function, "file": a.file,
+                         "arguments": {k: t.text for k, t in a.arguments.items()}}
+                        for a in rule.actions]}
+
+
+def _log(args) -> int:
+    from delugelang.workflow import WorkflowLog
+    from delugelang.workflow.services import has_state
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    runs = []
+    if has_state(_workspace(args)):
+        from delugelang.state import StateStore
+        runs = WorkflowLog(StateStore(_workspace(args))).entries(args.rule, args.limit)
+    if args.json:
+        _print_json([r.to_json() for r in runs])
+        return EXIT_OK
+    if not runs:
+        print("no workflow runs yet" + (f" for {args.rule}" if args.rule else ""))
+    for run in runs:
+        print(f"{run.at}  {run.rule}  {run.module} {run.record_id} ({run.event})  "
+              f"{run.function}: {run.status}  {run.ms:.1f} ms")
+        for line in run.info:
+            print(f"    info: {line}")
+        if run.result is not None:
+            print(f"    returned: {json.dumps(run.result, ensure_ascii=False)}")
+        if run.error:
+            print(f"    error: {run.error}")
+    return EXIT_OK
+
+
+def _test(args) -> int:
+    from delugelang.records import RecordStore
+    from delugelang.workflow import WorkflowEngine
+    record = _read_record(args.record)
+    fixtures = None
+    if args.fixtures:
+        from delugelang.fixtures import load_fixtures
+        try:
+            fixtures = load_fixtures(args.fixtures)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    workspace = _workspace(args)
+    engine = WorkflowEngine(workspace, RecordStore.open(workspace, workflows=False))
+    changed = frozenset(args.changed) if args.changed else None
+    outcome = engine.test(args.rule, record, event=args.event, changed=changed, fixtures=fixtures)
+    failed = any(r.status != "ok" for r in outcome.runs)
+    if args.json:
+        _print_json({"rule": outcome.rule.name, "matched": outcome.matched,
+                     "reason": outcome.reason, "runs": [r.to_json() for r in outcome.runs]})
+        return EXIT_RUNTIME if failed else EXIT_OK
+    print(f"{outcome.rule.name}: {'match' if outcome.matched else 'no match'} "
+          f"({outcome.reason})")
+    for run in outcome.runs:
+        print(f"  {run.function}: {run.status} (dry run: nothing was written)")
+        for line in run.info:
+            print(f"    info: {line}")
+        if run.result is not None:
+            print(f"    returned: {json.dumps(run.result, ensure_ascii=False)}")
+        if run.error:
+            print(f"    error: {run.error}")
+    return EXIT_RUNTIME if failed else EXIT_OK
+
+
+def _read_record(path: str) -> dict:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                         f"column {exc.colno}") from None
+    if isinstance(data, dict) and isinstance(data.get("data"), list) and data["data"]:
+        data = data["data"][0]
+    if not isinstance(data, dict):
+        raise UsageError(f"{path} must hold one JSON object (the record's fields)")
+    return data
