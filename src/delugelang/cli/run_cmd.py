@@ -153,7 +153,11 @@ def make_services(args, module: str | None, limits):
     elif args.extension:
         raise UsageError(f"--extension {args.extension}: the workspace {workspace} defines "
                          f"no connectors")
-    services = Services(http=HttpTaskService.from_env(limits, connectors), connectors=connectors)
+    # zoho.crm.* record tasks use the workspace's record store (and its workflow rules)
+    # when the workspace has state.
+    from ..workflow.services import workspace_records
+    services = Services(http=HttpTaskService.from_env(limits, connectors), connectors=connectors,
+                        records=workspace_records(workspace))
     if args.fixtures:
         from ..fixtures import load_fixtures, with_fixtures
         try:
