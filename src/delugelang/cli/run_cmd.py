@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -58,6 +59,9 @@ def register(sub) -> None:
     run.add_argument("--isolate", action="store_true",
                      help="run in a separate worker process under OS memory and CPU limits "
                           "(for code you do not trust)")
+    run.add_argument("--trace", action="store_true",
+                     help="print each executed line and the variables it changed to stderr, "
+                          "then statement counts per line; with --json, put both under \"trace\"")
     run.set_defaults(handler=run_command)
 
     check = sub.add_parser("check", help="report every static error in .dg files",
@@ -182,22 +186,30 @@ def run_command(args) -> int:
         call_args = parse_args_options(args)
         module, record = read_record(args.record)
         services = make_services(args, module, limits)
+        if args.trace and args.isolate:
+            raise UsageError("--trace cannot follow a run in a separate worker process; "
+                             "drop --isolate to trace")
     except UsageError as exc:
         print(f"dg run: {exc}", file=sys.stderr)
         return EXIT_USAGE
     source_for_errors = source
+    tracer = None
     try:
         program = compile_program(source, name, limits=limits)
         for warning in program.warnings:
             if not args.json:
                 print(warning.render(source, name), file=sys.stderr)
-        result = program.run(call_args, record=record, services=services, limits=limits,
-                             function=args.function,
-                             isolation="process" if args.isolate else None)
+        tracer = _make_tracer(args, source, name)
+        with tracer or contextlib.nullcontext():
+            result = program.run(call_args, record=record, services=services, limits=limits,
+                                 function=args.function,
+                                 isolation="process" if args.isolate else None)
     except DelugeError as err:
-        return _report_failure(err, args, source_for_errors, name, started)
+        return _report_failure(err, args, source_for_errors, name, started, tracer)
+    if tracer is not None and not args.json:
+        tracer.write_profile()
     if args.json:
-        _print_json(result.to_json())
+        _print_json(_with_trace(result.to_json(), tracer))
     else:
         for line in result.info:
             print(_safe_line(line))
@@ -207,18 +219,36 @@ def run_command(args) -> int:
     return EXIT_OK
 
 
-def _report_failure(err, args, source, name, started) -> int:
+def _make_tracer(args, source: str, name: str):
+    """`--trace`: a Tracer writing to stderr, or collecting for --json (see trace.py)."""
+    if not args.trace:
+        return None
+    from ..trace import Tracer
+    return Tracer(source, name, None if args.json else sys.stderr, collect=args.json)
+
+
+def _with_trace(obj: dict, tracer) -> dict:
+    """--trace --json adds one key, "trace": {lines, profile, statements}."""
+    if tracer is not None:
+        obj["trace"] = tracer.to_json()
+    return obj
+
+
+def _report_failure(err, args, source, name, started, tracer=None) -> int:
     code = EXIT_DATAERR if err.kind in ("syntax", "check") else EXIT_RUNTIME
     if err.kind == "runtime" and err.line is None and not isinstance(err, _script_errors()):
         code = EXIT_USAGE  # e.g. an unknown --function or a bad argument
     if args.json:
-        _print_json({"ok": False, "return": None, "info": list(getattr(err, "info", ()) or ()),
-                     "error": err.to_json(),
-                     "stats": {"statements": getattr(err, "statements", 0) or 0,
-                               "ms": round((time.perf_counter() - started) * 1000, 3)}})
+        _print_json(_with_trace({
+            "ok": False, "return": None, "info": list(getattr(err, "info", ()) or ()),
+            "error": err.to_json(),
+            "stats": {"statements": getattr(err, "statements", 0) or 0,
+                      "ms": round((time.perf_counter() - started) * 1000, 3)}}, tracer))
     else:
         for line in getattr(err, "info", ()) or ():
             print(_safe_line(line))
+        if tracer is not None:
+            tracer.write_profile()
         print(err.render(source, name), file=sys.stderr)
     return code
 
