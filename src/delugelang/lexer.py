@@ -49,7 +49,8 @@ class DelugeLexer(RegexLexer):
         "whitespace": [
             (r"[ \t\f\r\n\ufeff\u00a0]+", Whitespace),
             (r"//[^\n]*", Comment.Single),
-            (r"/\*", Comment.Multiline, "block-comment"),
+            (r"/\*[\s\S]*?\*/", Comment.Multiline),
+            (r"/\*", Comment.Multiline, "block-comment"),  # unclosed: a comment to the end
         ],
         "block-comment": [
             (r"[^*]+", Comment.Multiline),

@@ -114,5 +114,8 @@ def run_interactive(session, history: Path) -> int:
             continue
         except EOFError:
             break
-        session.execute(text.rstrip("\n"))
+        try:
+            session.execute(text.rstrip("\n"))
+        except KeyboardInterrupt:  # between statements: the snippet stops there
+            print("cancelled (Ctrl-C)", file=sys.stderr)
     return 0
