@@ -15,8 +15,8 @@ from __future__ import annotations
 import ast
 import datetime as _dt
 
+from . import inline, ops, tasks
 from . import nodes as n
-from . import ops, tasks
 from .builtins import load_all
 from .builtins.registry import METHODS, FunctionSpec, function_caller, lookup_function, \
     method_dispatcher
@@ -82,7 +82,8 @@ BASE_HELPERS = {
     "op_new_collection": _new_collection, "op_typed_list": new_typed_list,
     "op_throw": _throw, "op_catch": _enter_catch, "op_sysvar": _run_sysvar,
     "op_task": tasks.run_task, "op_block_task": tasks.run_block_task,
-    "op_return": _check_return, "ScriptError": ScriptError,
+    "op_return": _check_return, "op_record_field": dict.get, "ScriptError": ScriptError,
+    **inline.INLINE_HELPERS,
 }
 
 
@@ -132,6 +133,7 @@ class Compiler:
             prologue.append(_assign(_var(name), ast.Constant(None)))
         if reads_input:
             prologue.append(_assign(_var("input"), ast.Attribute(_name("rt"), "record", ast.Load())))
+        self._input_is_record = reads_input and "input" not in assigned
         stmts = self.block(body)
         stmts.append(ast.Return(ast.Constant(None)))
         guarded = ast.Try(body=stmts, handlers=[], orelse=[], finalbody=[
@@ -273,7 +275,21 @@ class Compiler:
         return _name(_var(e.name))
 
     def e_BinOp(self, e):
-        call = _call(_BINARY_HELPERS[e.op], _name("rt"), self.expr(e.left), self.expr(e.right))
+        if inline.is_integer_tree(e) or inline.is_integer_comparison(e):
+            return _at(inline.integer_tree(e, self.helper_tree(e), _var, self.temp), e.op_span)
+        left, right = self.expr(e.left), self.expr(e.right)
+        helper = _BINARY_HELPERS[e.op]
+        fast = inline.binary(e.op, e.left, e.right, left, right, helper, self.temp)
+        if fast is not None:
+            return _at(fast, e.op_span)
+        return _at(_call(helper, _name("rt"), left, right), e.op_span)
+
+    def helper_tree(self, e):
+        """`e` as nested operator helper calls, each at its operator's position."""
+        if type(e) is not n.BinOp:
+            return self.expr(e)
+        call = _call(_BINARY_HELPERS[e.op], _name("rt"), self.helper_tree(e.left),
+                     self.helper_tree(e.right))
         return _at(call, e.op_span)
 
     def e_Logic(self, e):
@@ -325,8 +341,13 @@ class Compiler:
         if isinstance(spec, FunctionSpec):
             ident = self.helper("fn", spec.name.lower(), lambda: function_caller(spec))
         else:
-            ident = self.helper("m", e.name.lower(), lambda: method_dispatcher(e.name))
+            ident = self.method_helper(e.name, len(e.args) - 1)
         return _call(ident, _name("rt"), *self.args(e.args))
+
+    def method_helper(self, name: str, argc: int) -> str:
+        """The dispatcher of method `name` for call sites passing `argc` arguments."""
+        return self.helper("m", (name.lower(), argc), lambda: inline.method_caller(
+            METHODS[name.lower()], method_dispatcher(name), argc))
 
     def user_call(self, fn: n.FunctionDef, args) -> ast.expr:
         """`(f_1(rt, a, b, n_steps), n_steps := rt.steps)[0]`: the callee continues our step
@@ -344,7 +365,7 @@ class Compiler:
                 args = ast.Tuple(self.args(e.args), ast.Load())
                 return _call("op_task", _name("rt"), ast.Constant(tasks.lookup(dotted).name), args)
             return self.user_call(self.functions.find_qualified(path + (e.name,)), e.args)
-        ident = self.helper("m", e.name.lower(), lambda: method_dispatcher(e.name))
+        ident = self.method_helper(e.name, len(e.args))
         call = _call(ident, _name("rt"), self.expr(e.receiver), *self.args(e.args))
         return _at(call, e.name_span)
 
@@ -352,6 +373,9 @@ class Compiler:
         path = dotted_path(e, self._is_local)
         if path is not None and path[0].lower() == "zoho":
             return _call("op_sysvar", _name("rt"), ast.Constant(path[1]))
+        if type(e.receiver) is n.Var and e.receiver.name == "input" and self._input_is_record:
+            # `input` is the run's record, always a KEY-VALUE map: a plain lookup.
+            return _call("op_record_field", _name(_var("input")), ast.Constant(e.name))
         return _call("op_field", _name("rt"), self.expr(e.receiver), ast.Constant(e.name))
 
     def e_Task(self, e):

@@ -1,0 +1,186 @@
+"""Inline fast paths for operators and method calls whose operands are plain NUMBERs or TEXTs.
+
+`a * b` compiles to
+
+    (t_3 if op_type(t_1 := A) is op_type(t_2 := B) is op_int
+             and -2**63 <= (t_3 := t_1 * t_2) <= 2**63 - 1
+     else op_mul(rt, t_1, t_2))
+
+so two 64-bit NUMBERs never pay for a helper call, and every other case (DECIMAL, TEXT,
+null, overflow, a type error) takes the full helper in ops.py, which gives Deluge's
+result or Deluge's error. Both operands are evaluated exactly once, left first. The
+generated code still holds only our own names (`op_type` is Python's `type`, bound by
+the compiler) and no attribute access: sandbox invariant 1.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from . import nodes as n
+from .values import INT_MAX, INT_MIN
+
+# Helpers the inline code refers to, bound into every program's globals.
+INLINE_HELPERS = {"op_type": type, "op_int": int, "op_str": str}
+
+_ARITHMETIC = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult}
+_ORDER = {"<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE}
+_EQUALITY = {"==": ast.Eq, "=": ast.Eq, "!=": ast.NotEq}
+
+
+def _load(ident: str) -> ast.Name:
+    return ast.Name(ident, ast.Load())
+
+
+def _store(ident: str) -> ast.Name:
+    return ast.Name(ident, ast.Store())
+
+
+def _type_is(value: ast.expr, type_helper: str) -> ast.Compare:
+    return ast.Compare(ast.Call(_load("op_type"), [value], []), [ast.Is()], [_load(type_helper)])
+
+
+def _int_constant(node: n.Node) -> int | None:
+    if isinstance(node, n.Literal) and node.kind == "number" and type(node.value) is int:
+        return node.value
+    return None
+
+
+def _text_constant(node: n.Node) -> str | None:
+    if isinstance(node, n.Literal) and node.kind == "text" and type(node.value) is str:
+        return node.value
+    return None
+
+
+class Operand:
+    """One operand of an inlined operator: its first use binds a temporary (unless it is a
+    variable or a constant, which can be read twice), later uses read it back."""
+
+    def __init__(self, expr: ast.expr, temp):
+        self.stable = isinstance(expr, (ast.Name, ast.Constant))
+        self.expr = expr
+        self.ident = None if self.stable else temp()
+
+    def first(self) -> ast.expr:
+        if self.stable:
+            return self.expr
+        return ast.NamedExpr(_store(self.ident), self.expr)
+
+    def again(self) -> ast.expr:
+        return self.expr if self.stable else _load(self.ident)
+
+
+def binary(op: str, left_node: n.Node, right_node: n.Node, left: ast.expr, right: ast.expr,
+           helper: str, temp) -> ast.expr | None:
+    """The inline form of `left op right` (== and != against a constant), or None."""
+    if op not in _EQUALITY:
+        return None
+    a, b = Operand(left, temp), Operand(right, temp)
+    a_int, b_int = _int_constant(left_node), _int_constant(right_node)
+    a_text, b_text = _text_constant(left_node), _text_constant(right_node)
+    fallback = ast.Call(_load(helper), [_load("rt"), a.again(), b.again()], [])
+    # Only against a NUMBER or TEXT constant: then equal types compare as Python does
+    # (BOOLEAN is not NUMBER: type(True) is bool). Anything else goes to ops.eq.
+    if b_int is not None or b_text is not None:
+        test = _type_is(a.first(), "op_int" if b_int is not None else "op_str")
+    elif a_int is not None or a_text is not None:
+        test = _type_is(b.first(), "op_int" if a_int is not None else "op_str")
+    else:
+        return None
+    fast = ast.Compare(a.again(), [_EQUALITY[op]()], [b.again()])
+    return ast.IfExp(test=test, body=fast, orelse=fallback)
+
+
+def is_integer_tree(e: n.Node) -> bool:
+    """Whether `e` is `+ - * %` over variables and NUMBER constants only (so it can be
+    evaluated twice without side effects), with at least one operator."""
+    return type(e) is n.BinOp and e.op in _INT_OPS and _pure(e.left) and _pure(e.right)
+
+
+def is_integer_comparison(e: n.Node) -> bool:
+    """`<`, `<=`, `>`, `>=` between two such trees or leaves, not both constants."""
+    return (type(e) is n.BinOp and e.op in _ORDER and _pure(e.left) and _pure(e.right)
+            and not (_int_constant(e.left) is not None and _int_constant(e.right) is not None))
+
+
+_INT_OPS = {"+", "-", "*", "%"}
+
+
+def _pure(e: n.Node) -> bool:
+    t = type(e)
+    if t is n.Var:
+        return True
+    if t is n.Literal:
+        return _int_constant(e) is not None
+    return t is n.BinOp and e.op in _INT_OPS and _pure(e.left) and _pure(e.right)
+
+
+def integer_tree(e: n.BinOp, generic: ast.expr, var, temp) -> ast.expr:
+    """`(fast if <every variable is a NUMBER and every step stays in range> else generic)`.
+
+    The fast branch computes the whole tree with Python integers, checking after each
+    step what ops.py would check (64-bit range; for `%`, the operands for which Java's
+    remainder equals Python's). When a check fails, `generic` (the helper calls) runs
+    from the start: its operands are variables and constants, so nothing runs twice
+    that could tell the difference, and it gives Deluge's value or Deluge's error.
+    """
+    names: list[str] = []
+    checks: list[ast.expr] = []
+    value = _steps(e, checks, names, var, temp)
+    guards = [_type_is(_load(name), "op_int") for name in names] + checks
+    test = guards[0] if len(guards) == 1 else ast.BoolOp(ast.And(), guards)
+    return ast.IfExp(test=test, body=value, orelse=generic)
+
+
+def _steps(e: n.Node, checks: list, names: list, var, temp) -> ast.expr:
+    """The fast-branch value of `e`, appending its range checks to `checks`."""
+    if type(e) is n.Var:
+        ident = var(e.name)
+        if ident not in names:
+            names.append(ident)
+        return _load(ident)
+    if type(e) is n.Literal:
+        return ast.Constant(e.value)
+    a = _steps(e.left, checks, names, var, temp)
+    b = _steps(e.right, checks, names, var, temp)
+    if e.op in _ORDER:
+        return ast.Compare(a, [_ORDER[e.op]()], [b])
+    result = temp()
+    if e.op == "%":
+        # Java's remainder equals Python's when the dividend is >= 0 and the divisor > 0;
+        # the remainder is then >= 0, so the last check always holds once it is reached.
+        checks.append(ast.Compare(a, [ast.GtE()], [ast.Constant(0)]))
+        if not (type(b) is ast.Constant and b.value > 0):
+            checks.append(ast.Compare(b, [ast.Gt()], [ast.Constant(0)]))
+        checks.append(ast.Compare(ast.NamedExpr(_store(result), ast.BinOp(a, ast.Mod(), b)),
+                                  [ast.GtE()], [ast.Constant(0)]))
+        return _load(result)
+    checks.append(ast.Compare(ast.Constant(INT_MIN), [ast.LtE(), ast.LtE()],
+                              [ast.NamedExpr(_store(result), ast.BinOp(a, _ARITHMETIC[e.op](), b)),
+                               ast.Constant(INT_MAX)]))
+    return _load(result)
+
+
+def method_caller(spec, generic, argc: int):
+    """A method dispatcher for call sites with `argc` arguments: a table of the receiver
+    types whose implementation accepts that many, so the arity is settled at compile time.
+    Other receivers (and their errors) go to the generic dispatcher."""
+    table = {t: impl for t, (impl, lo, hi) in spec.impls.items()
+             if lo <= argc and (hi is None or argc <= hi)}
+    get = table.get
+    if argc == 0:
+        def call0(rt, recv):
+            impl = get(recv.__class__)
+            return generic(rt, recv) if impl is None else impl(rt, recv)
+        return call0
+    if argc == 1:
+        def call1(rt, recv, a):
+            impl = get(recv.__class__)
+            return generic(rt, recv, a) if impl is None else impl(rt, recv, a)
+        return call1
+    if argc == 2:
+        def call2(rt, recv, a, b):
+            impl = get(recv.__class__)
+            return generic(rt, recv, a, b) if impl is None else impl(rt, recv, a, b)
+        return call2
+    return generic

@@ -1,0 +1,74 @@
+"""The compiler's inline NUMBER fast paths give exactly what the operator helpers give:
+the same value or the same Deluge error, at the same position."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import delugelang
+from delugelang import ops
+from delugelang.errors import ScriptError
+from delugelang.limits import CRM
+from delugelang.runtime import Run
+from delugelang.services import NO_SERVICES
+from delugelang.values import DEC, INT_MAX, INT_MIN, to_text
+
+HELPERS = {"+": ops.add, "-": ops.sub, "*": ops.mul, "%": ops.mod, "<": ops.lt,
+           "<=": ops.le, ">": ops.gt, ">=": ops.ge, "==": ops.eq, "!=": ops.ne}
+EDGES = st.sampled_from([0, 1, -1, 7, -7, INT_MAX, INT_MIN, INT_MAX // 2, 3037000500])
+NUMBERS = st.one_of(EDGES, st.integers(INT_MIN, INT_MAX))
+VALUES = st.one_of(NUMBERS, st.sampled_from([True, None, "7", DEC.create_decimal("2.5")]))
+
+
+RT = Run(CRM, NO_SERVICES)
+
+
+def outcome(fn):
+    try:
+        return ("value", to_text(fn()))
+    except ScriptError as exc:
+        return ("error", exc.message)
+
+
+def run_program(source, **args):
+    program = delugelang.compile(source, cache=False)
+    return outcome(lambda: program.run(preset=args).info[0])
+
+
+@settings(max_examples=150, deadline=None)
+@given(a=VALUES, b=VALUES, op=st.sampled_from(sorted(HELPERS)))
+def test_binary_operator_matches_the_helper(a, b, op):
+    got = run_program(f"void f(string a, string b) {{ info a {op} b; }}", a=a, b=b)
+    want = outcome(lambda: HELPERS[op](RT, a, b))
+    assert got == want
+
+
+@settings(max_examples=150, deadline=None)
+@given(x=VALUES, y=NUMBERS)
+def test_nested_tree_matches_the_helpers(x, y):
+    got = run_program("void f(string x, string y) { info x * x % 7 + y - 3; }", x=x, y=y)
+
+    def helpers():
+        return ops.sub(RT, ops.add(RT, ops.mod(RT, ops.mul(RT, x, x), 7), y), 3)
+    assert got == outcome(helpers)
+
+
+def test_overflow_inside_a_tree_points_at_its_operator():
+    program = delugelang.compile("x = 9223372036854775807;\ny = 1 + x * 2;\n")
+    with pytest.raises(ScriptError) as caught:
+        program.run()
+    assert (caught.value.line, caught.value.column) == (2, 11)
+    assert "out of the NUMBER range" in caught.value.message
+
+
+def test_negative_remainder_takes_the_dividend_sign():
+    program = delugelang.compile("x = -7;\ninfo x % 3;\ninfo 7 % -3;\ninfo x % 7 == 0;\n")
+    assert program.run().info == ("-1", "1", "true")
+
+
+def test_text_equality_against_a_constant_keeps_deluge_types():
+    program = delugelang.compile('a = "1";\nb = 1;\ninfo a == "1";\ninfo b == "1";\n'
+                                 'info true == 1;\ninfo b != 1;\n')
+    assert program.run().info == ("true", "false", "false", "false")
