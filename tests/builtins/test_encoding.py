@@ -177,3 +177,38 @@ def test_aes_errors():
 ])
 def test_task_forms(expr, expected):
     assert value(expr) == expected
+
+
+def test_task_errors_name_the_task_and_the_place():
+    err = expr_error('zoho.encryption.sha256("hello", "octal")')
+    assert isinstance(err, ScriptError)
+    assert err.message.startswith("zoho.encryption.sha256:") and '"octal"' in err.message
+    assert err.line == 1
+    with pytest.raises(DelugeError) as info:
+        delugelang.compile('x = 1;\nreturn zoho.encryption.md5();')
+    assert "zoho.encryption.md5 takes 1 to 2 arguments" in info.value.message
+    assert (info.value.line, info.value.column) == (2, 8)
+
+
+def test_task_names_are_case_insensitive_and_need_no_service():
+    # Pure computation: no record store, HTTP or connector service is configured here.
+    assert value('ZOHO.ENCRYPTION.SHA1("hello")') == "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"
+    assert value('zoho.encryption.base64encode("a")') == "YQ=="
+
+
+def test_aes_output_sizes_match_the_documented_examples():
+    # aesencode.html: with a 16-character IV, "Confidential details" (20 bytes) encrypts to
+    # 44 base64 characters (32 bytes); without one, to 64 (48 bytes, the IV in front).
+    with_iv = value('zoho.encryption.aesEncode("passkey", "Confidential details", '
+                    '"0000000000000000")')
+    without = value('zoho.encryption.aesEncode("passkey", "Confidential details")')
+    assert len(with_iv) == len("AR+ygx+et18UNeIltGh82NBgPQx6Y0hWbEcgN3NVbJA=")
+    assert len(without) == len("F0JOCSWN0Eb2Y//llSoROcsQxHihYnMwCuJSywFaaigEJzQdjnznq7+rSUXy6JlG")
+    assert value(f'zoho.encryption.aesDecode("passkey", "{with_iv}", "0000000000000000")') == \
+        "Confidential details"
+
+
+def test_unknown_encryption_task_is_a_check_error():
+    with pytest.raises(DelugeError) as info:
+        delugelang.compile('return zoho.encryption.rot13("a");')
+    assert "unknown task 'zoho.encryption.rot13'" in str(info.value)

@@ -33,7 +33,7 @@ def _output(rt, digest: bytes, kind, default: str, op: str, size: int) -> str:
     kind = default if kind is None else kind
     if type(kind) is not str or kind.lower() not in ("hex", "base64", "binary"):
         raise ScriptError(f"{op}: the output type must be \"hex\", \"base64\" or \"binary\", "
-                          f"not {to_text(kind)!r}")
+                          f"not \"{to_text(kind)}\"")
     kind = kind.lower()
     if kind == "hex":
         return digest.hex()
@@ -205,10 +205,13 @@ def _aes_encode(op: str, bits: int | None):
         return base64.b64encode(sealed if given else vector + sealed).decode("ascii")
 
     task.__name__ = op.rsplit(".", 1)[-1]
-    task.__doc__ = ("AES-CBC with PKCS#7 padding, base64 output. Without an IV a random one "
-                    "from the host's random service is used and put in front of the "
-                    "ciphertext, so aesDecode can read it back [inf: the Zoho page was not "
-                    "retrievable; reference §7.10 lists the task [3p]]. "
+    task.__doc__ = ("AES-CBC with PKCS#7 padding, base64 output; the IV, when given, must "
+                    "be 16 characters [doc: https://zoho.com/deluge/help/functions/encryption/"
+                    "aesencode.html]. Without an IV a random one from the host's random "
+                    "service is put in front of the ciphertext, so aesDecode can read it back "
+                    "(the sizes match the page's examples). Zoho does not document how the key "
+                    "text becomes an AES key, so ciphertexts are not interchangeable with "
+                    "Zoho's (docs/deviations.md). "
                     + ("The key is 16 bytes (other keys are stretched with SHA-256)."
                        if bits == 128 else
                        "A key of 16, 24 or 32 bytes is used as it is; others are stretched "

@@ -61,7 +61,7 @@ def to_words(rt, number, language="en-us"):
         raise ScriptError(f"toWords: the language must be TEXT, not {type_name(language)}")
     scales = _LANGUAGES.get(language.strip().lower())
     if scales is None:
-        raise ScriptError(f"toWords: language {language!r} is not supported; use en-us, "
+        raise ScriptError(f"toWords: language \"{language}\" is not supported; use en-us, "
                           f"en-gb or en-in")
     sign = "minus " if number < 0 else ""
     if type(number) is int:
