@@ -28,6 +28,8 @@ def coll_get(rt, c, key):
     error, as the page's example shows); a key-value one by key, null when missing
     (https://www.zoho.com/deluge/help/functions/collection/get.html).
 
+    Returns: the element or value (any type), or null for a missing key
+
     >>> Collection("a", "b").get(1)
     "b"
     >>> isNull(Collection("k" : 1).get("x"))
@@ -148,6 +150,8 @@ def coll_get_key(rt, c, value):
     first equal element (-1 when absent)
     (https://www.zoho.com/deluge/help/functions/collection/getkey.html).
 
+    Returns: the key (any type) or null; for an index-value collection a NUMBER
+
     >>> Collection("Creator" : 5, "CRM" : 2, "Mail" : 8).getKey(5)
     "Creator"
     >>> Collection("Creator", "CRM", "Mail").getKey("CRM")
@@ -160,6 +164,8 @@ def coll_get_key(rt, c, value):
 def coll_get_last_key(rt, c, value):
     """Like getKey, for the last occurrence
     (https://www.zoho.com/deluge/help/functions/collection/getlastkey.html).
+
+    Returns: the key (any type) or null; for an index-value collection a NUMBER
 
     >>> Collection("Creator" : 5, "CRM" : 2, "Mail" : 5).getLastKey(5)
     "Mail"

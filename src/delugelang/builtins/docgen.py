@@ -6,7 +6,9 @@
 Each row shows a builtin's signature (with its other spellings), what it returns, its
 summary and its docstring examples. The "Returns" column is not written by hand: the
 generator runs every docstring example and records the Deluge type of each value the
-builtin itself returned, so the column cannot drift from the implementation.
+builtin itself returned, so the column cannot drift from the implementation. A builtin
+whose result type depends on its input (`get` returns whatever is stored) says so in a
+`Returns: ...` line of its docstring instead.
 """
 
 from __future__ import annotations
@@ -200,7 +202,7 @@ def _restore(originals: dict) -> None:
 # ---------------------------------------------------------------- rendering
 
 def signature(entry: Entry) -> str:
-    """`text.subString(start[, end])`, `isNull(value)`, `zoho.encryption.md5(text[, output_type])`."""
+    """`text.subString(start[, end])`, `isNull(value)`, `zoho.encryption.md5(text[, ...])`."""
     params = [p for p in inspect.signature(entry.impl).parameters.values()][1:]  # drop rt
     if entry.receiver is not None and params:
         params = params[1:]
@@ -218,6 +220,10 @@ def signature(entry: Entry) -> str:
 
 
 def returns(entry: Entry) -> str:
+    """A docstring's own `Returns: ...` line, else the types recorded from its examples."""
+    for line in (inspect.getdoc(entry.impl) or "").splitlines():
+        if line.startswith("Returns: "):
+            return line[len("Returns: "):].strip()
     kinds = sorted(k for k in entry.returns if k != "NULL")
     words = " or ".join(kinds) if kinds else ""
     if "NULL" in entry.returns:
@@ -269,8 +275,8 @@ def render() -> str:
         "differs). Every example below is run by the test suite. Most methods can also be "
         "called as functions, with the receiver first: `text.length()` or `length(text)`. "
         "Names are case-insensitive. \"Returns\" lists the types the builtin returned while "
-        "its examples ran. Deliberate departures from Zoho's documentation are in "
-        "[deviations.md](deviations.md).",
+        "its examples ran, unless its docstring states it. Deliberate departures from "
+        "Zoho's documentation are in [deviations.md](deviations.md).",
         "",
     ]
     out += [f"- [{t}](#{_anchor(t)})" for t in titles if tables.get(t)]

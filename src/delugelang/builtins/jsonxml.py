@@ -313,6 +313,8 @@ def text_get_json(rt, text, key):
     (`t.getJSON("response").getJSON("employee")`) and arrays can be iterated with
     `for each` [doc]. Non-JSON text is a runtime error [doc].
 
+    Returns: the value (TEXT, NUMBER, DECIMAL, BOOLEAN, KEY-VALUE or LIST), or null
+
     >>> "{\\"response\\": {\\"id\\": \\"EMP-001\\"}}".getJSON("response").getJSON("id")
     "EMP-001"
     >>> isNull("{a:1}".getJSON("b"))
@@ -327,6 +329,8 @@ def text_get_json(rt, text, key):
 @method("getJSON", "getJson", on=MAP + COLLECTION, args=(1, 1))
 def map_get_json(rt, m, key):
     """For a map, `getJSON` is `get`: the value, or null when the key is missing [doc].
+
+    Returns: the stored value (any type), or null
 
     >>> {"a": 1}.getJSON("a")
     1

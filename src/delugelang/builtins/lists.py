@@ -36,6 +36,8 @@ def list_get(rt, lst, index):
     """The element at a 0-based index; a negative or too-large index is an error
     (reference §7.5 [doc]).
 
+    Returns: the element (any type)
+
     >>> {"a", "b", "c"}.get(1)
     "b"
     """
@@ -205,6 +207,8 @@ def list_set(rt, lst, index, value):
 def list_remove(rt, lst, index):
     """Removes the element at a 0-based index and returns it; an index out of range is an
     error (reference §7.5 [doc]).
+
+    Returns: the removed element (any type)
 
     >>> {"a", "b"}.remove(0)
     "a"

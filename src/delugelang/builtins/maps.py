@@ -19,6 +19,8 @@ def map_get(rt, m, key):
     """The value for a key, or null when the key is missing (no error). Keys are
     case-sensitive (reference §7.6 [doc]).
 
+    Returns: the stored value (any type), or null
+
     >>> {"a": 1}.get("a")
     1
     >>> isNull({"a": 1}.get("A"))

@@ -157,6 +157,8 @@ def get_prefix(rt, text, part):
 def get_prefix_ignore_case(rt, text, part):
     """`getPrefix` ignoring case; null when absent [doc].
 
+    Returns: TEXT or null
+
     >>> "Split THE text".getPrefixIgnoreCase("the")
     "Split "
     """
@@ -179,6 +181,8 @@ def get_suffix(rt, text, part):
 @method("getSuffixIgnoreCase", on=TEXT, args=(1, 1))
 def get_suffix_ignore_case(rt, text, part):
     """`getSuffix` ignoring case; null when absent [doc].
+
+    Returns: TEXT or null
 
     >>> "Split the text and get suffix".getSuffixIgnoreCase("AND")
     " get suffix"
