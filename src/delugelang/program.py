@@ -19,7 +19,7 @@ from .limits import CRM, Limits
 from .parser import parse
 from .runtime import Run
 from .services import NO_SERVICES, Services
-from .values import DEC, from_plain, to_json_text, to_plain
+from .values import DEC, from_plain, json_size_bound, to_json_text, to_plain
 
 
 @dataclass(frozen=True)
@@ -215,6 +215,8 @@ def _check_return_size(value, limits: Limits) -> None:
     if type(value) in (str,) and len(value) <= limits.return_bytes // 4:
         return
     if value is None or type(value) in (int, bool):
+        return
+    if json_size_bound(value, limits.return_bytes) <= limits.return_bytes:
         return
     size = len(to_json_text(value).encode("utf-8", "surrogatepass"))
     if size > limits.return_bytes:

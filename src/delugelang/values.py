@@ -287,6 +287,39 @@ def _decimals_to_raw(plain):
     return plain
 
 
+def json_size_bound(value, budget: int, depth: int = 0) -> int:
+    """An upper bound of len(to_json_text(value)) in UTF-8 bytes, without building it.
+
+    Counts 6 bytes per character (the longest JSON escape, `\\u001f`; UTF-8 needs at
+    most 4). Stops early, returning more than `budget`, once the bound passes it or the
+    value nests too deeply, so the caller can then measure exactly."""
+    if depth > 200:
+        return budget + 1
+    t = type(value)
+    if t is str:
+        return 6 * len(value) + 2
+    if t is int or t is bool or value is None:
+        return 20
+    if t is list or t is TypedList:
+        total = 2 + len(value)
+        for v in value:
+            total += json_size_bound(v, budget, depth + 1)
+            if total > budget:
+                break
+        return total
+    if t is dict:
+        total = 2 + 2 * len(value)
+        for k, v in value.items():
+            key = k if type(k) is str else to_text(key_out(k))
+            total += 6 * len(key) + 2 + json_size_bound(v, budget, depth + 1)
+            if total > budget:
+                break
+        return total
+    if t is Collection:
+        return json_size_bound(value.items, budget, depth + 1)
+    return 6 * len(to_text(value)) + 2
+
+
 def from_plain(data, depth: int = 0):
     """Convert host or JSON data (dict/list/str/int/float/bool/None) into Deluge values."""
     if depth > 200:
@@ -301,9 +334,15 @@ def from_plain(data, depth: int = 0):
     if t is Decimal:
         return data
     if t is list or t is tuple:
-        return [from_plain(v, depth + 1) for v in data]
+        # Texts, booleans, nulls and 64-bit numbers are Deluge values as they are.
+        # (The test is spelled out here: a call per element would double the cost.)
+        return [v if ((tv := type(v)) is str or tv is bool or v is None
+                      or (tv is int and INT_MIN <= v <= INT_MAX)) else from_plain(v, depth + 1)
+                for v in data]
     if t is dict:
-        return {key_in(from_plain(k, depth + 1)) if type(k) is not str else k: from_plain(v, depth + 1)
+        return {k if type(k) is str else key_in(from_plain(k, depth + 1)):
+                v if ((tv := type(v)) is str or tv is bool or v is None
+                      or (tv is int and INT_MIN <= v <= INT_MAX)) else from_plain(v, depth + 1)
                 for k, v in data.items()}
     if isinstance(data, (_dt.date, _dt.time)):
         return data

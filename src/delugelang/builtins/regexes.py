@@ -8,6 +8,8 @@ script patterns, and replacement text is never handed to a Python template engin
 
 from __future__ import annotations
 
+import functools
+
 import regex
 
 from ..errors import LimitError, ScriptError
@@ -106,13 +108,19 @@ def compile_pattern(rt, pattern, op: str, *, ignore_case: bool = False, literal:
         raise LimitError("regex_pattern_length", limit,
                          f"{op}: the regular expression is {len(pattern):,} characters long "
                          f"(limit 'regex_pattern_length' = {limit})")
-    source = regex.escape(pattern) if literal else translate(pattern)
-    flags = _FLAGS | (regex.IGNORECASE if ignore_case else 0)
     try:
-        return regex.compile(source, flags)
+        return _compiled(pattern, literal, ignore_case)
     except (regex.error, ValueError, OverflowError, RecursionError) as exc:
         raise ScriptError(f"{op}: invalid regular expression {_short(pattern)}: "
                           f"{_reason(exc)}") from None
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled(pattern: str, literal: bool, ignore_case: bool):
+    """Translated and compiled once per distinct pattern (bench/NOTES.md: translating and
+    compiling on every call was a quarter of a typical CRM function's time)."""
+    source = regex.escape(pattern) if literal else translate(pattern)
+    return regex.compile(source, _FLAGS | (regex.IGNORECASE if ignore_case else 0))
 
 
 def full_match(rt, text: str, pattern, op: str = "matches") -> bool:
