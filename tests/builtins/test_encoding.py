@@ -212,3 +212,27 @@ def test_unknown_encryption_task_is_a_check_error():
     with pytest.raises(DelugeError) as info:
         delugelang.compile('return zoho.encryption.rot13("a");')
     assert "unknown task 'zoho.encryption.rot13'" in str(info.value)
+
+
+ODD_VALUES = ['"x"', '""', '0', '-1', '1.5', 'true', 'null', '{1, 2}', '{"a": 1}',
+              "'01-Jan-2019'", '"hex"', '"binary"', '"0000000000000000"', '"%zz"',
+              '"UTF-16LE"', '"é😀"', 'Collection()', '"' + "a" * 40 + '"']
+FEW_VALUES = ['"k"', '5', 'null', '{1}', '"hex"', '"0000000000000000"', "'01-Jan-2019'", '""']
+
+
+def _odd_calls():
+    from delugelang.builtins.encoding_crypto import DOCUMENTED_NAMES
+    for key, (_, lo, hi) in sorted(ENCRYPTION_TASKS.items()):
+        name = DOCUMENTED_NAMES[key]
+        yield name, [(v,) for v in ODD_VALUES] + [(a, b) for a in FEW_VALUES for b in FEW_VALUES] \
+            + ([(a, '"v"', c) for a in FEW_VALUES for c in FEW_VALUES] if hi >= 3 else [])
+
+
+@pytest.mark.parametrize("name, calls", list(_odd_calls()))
+def test_odd_task_arguments_raise_only_deluge_errors(name, calls):
+    for args in calls:
+        source = f"return {name}({', '.join(args)});"
+        try:
+            delugelang.compile(source, cache=False).run(services=Services(random_seed=1))
+        except DelugeError:
+            pass
