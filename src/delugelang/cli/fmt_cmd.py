@@ -23,11 +23,12 @@ Files are rewritten atomically and keep their newline style (LF or CRLF)."""
 
 FMT_EPILOG = """\
 exit codes: 0 ok (or nothing to change); 1 --check found files that would change;
-2 usage (a missing, unreadable or unwritable file); 65 a syntax error (the file is left untouched).
+2 usage (a missing, unreadable or unwritable file); 65 a syntax error, or a layout that
+would not keep the code's meaning (either way the file is left untouched).
 
 examples:
   dg fmt samples/welcome.dg
-  dg fmt --check samples/*.dg
+  dg fmt --check samples/          # a directory: every .dg file under it
   dg fmt --diff notify.dg
   cat notify.dg | dg fmt -
 """
@@ -38,8 +39,8 @@ def register(sub) -> None:
                          description=FMT_DESCRIPTION, epilog=FMT_EPILOG,
                          formatter_class=argparse.RawDescriptionHelpFormatter)
     fmt.add_argument("files", nargs="+", metavar="FILE",
-                     help=".dg files to rewrite in place, or - to read standard input and "
-                          "write the result to standard output")
+                     help=".dg files (or directories of them) to rewrite in place, or - to "
+                          "read standard input and write the result to standard output")
     fmt.add_argument("--check", action="store_true",
                      help="write nothing; list the files that would change and exit 1 if any")
     fmt.add_argument("--diff", action="store_true",
@@ -48,7 +49,7 @@ def register(sub) -> None:
 
 
 def fmt_command(args) -> int:
-    statuses = [_one(path, args) for path in args.files]
+    statuses = [_one(path, args) for path in _expand(args.files)]
     for bad in (EXIT_DATAERR, EXIT_USAGE, EXIT_RUNTIME):
         if bad in statuses:
             return bad
@@ -90,6 +91,21 @@ def _one(path: str, args) -> int:
     return EXIT_OK
 
 
+def _expand(paths: list[str]) -> list[str]:
+    """Files as given; a directory stands for the .dg files under it, in name order."""
+    out = []
+    for path in paths:
+        if path != "-" and os.path.isdir(path):
+            found = []
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found += [os.path.join(folder, f) for f in files if f.endswith(".dg")]
+            out += sorted(found)
+        else:
+            out.append(path)
+    return out
+
+
 def _read(path: str) -> tuple[str, str]:
     """(source, display name); newlines are read as they are (no translation)."""
     if path == "-":
@@ -120,7 +136,9 @@ def _diff(before: str, after: str, name: str) -> str:
 
 
 def _write_atomically(path: str, text: str) -> None:
-    """Write beside the file, then rename over it: a reader sees the old or the new text."""
+    """Write beside the file, then rename over it: a reader sees the old or the new text.
+    A symbolic link stays a link: its target is rewritten."""
+    path = os.path.realpath(path)
     directory = os.path.dirname(os.path.abspath(path))
     mode = os.stat(path).st_mode & 0o7777
     fd, temp = tempfile.mkstemp(prefix=".dgfmt-", suffix=".tmp", dir=directory)
