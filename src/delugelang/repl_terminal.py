@@ -63,8 +63,10 @@ def _key_bindings(session):
         buffer = event.current_buffer
         text = buffer.document.text
         state = input_state(text, session.limits)
-        at_end = buffer.document.is_cursor_at_the_end
-        finished_if = state == OPEN_IF and (text.endswith("\n") or "\n" not in text.strip())
+        one_line = "\n" not in text.strip()
+        # In a multi-line snippet, Enter away from the end splits the line being edited.
+        at_end = buffer.document.is_cursor_at_the_end or one_line
+        finished_if = state == OPEN_IF and (text.endswith("\n") or one_line)
         if at_end and (state == COMPLETE or finished_if) or not text.strip():
             buffer.validate_and_handle()
         else:
