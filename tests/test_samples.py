@@ -1,4 +1,5 @@
-"""Every sample in samples/ compiles and runs (with its record and fixtures when present)."""
+"""Every sample in samples/ compiles and runs (with its record and fixtures when present;
+a sample with a NAME.test.json runs its cases)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,13 @@ SCRIPTS = sorted(SAMPLES.glob("*.dg"))
 
 @pytest.mark.parametrize("path", SCRIPTS, ids=[p.name for p in SCRIPTS])
 def test_sample_runs(path):
+    test_file = path.with_name(path.stem + ".test.json")
+    if test_file.exists():  # the sample runs with its own fixtures, through dg test
+        from delugelang.testing import load_test_file, run_file
+        result = run_file(load_test_file(test_file))
+        assert result.cases and all(c.status == "passed" for c in result.cases), \
+            [(c.case.name, [f.detail for f in c.failures]) for c in result.cases]
+        return
     program = delugelang.compile(path.read_text(encoding="utf-8"), path.name)
     record_file = SAMPLES / "contact.json"
     record = json.loads(record_file.read_text()) if record_file.exists() else None
