@@ -33,6 +33,12 @@ def dotted_path(node: n.Node, is_variable) -> tuple[str, ...] | None:
     return None
 
 
+def is_system_variable(path: tuple[str, ...]) -> bool:
+    """`zoho.currentdate`: a value, so `zoho.currentdate.addDay(1)` is a method call on it."""
+    return (len(path) == 2 and path[0].lower() == "zoho"
+            and path[1].lower() in tasks.SYSTEM_VARIABLES)
+
+
 class FunctionTable:
     """The functions defined in one module, found by name or by `category.name`."""
 
@@ -233,7 +239,7 @@ class Checker:
 
     def method_call(self, e: n.MethodCall) -> None:
         path = dotted_path(e.receiver, self.is_variable)
-        if path is not None:
+        if path is not None and not is_system_variable(path):
             self.qualified_call(path + (e.name,), e)
             return
         self.expr(e.receiver)

@@ -21,7 +21,7 @@ from .builtins import load_all
 from .builtins.registry import METHODS, FunctionSpec, function_caller, lookup_function, \
     method_dispatcher
 from .builtins.typed import new_typed_list
-from .checker import CONTEXT_NAMES, FunctionTable, dotted_path
+from .checker import CONTEXT_NAMES, FunctionTable, dotted_path, is_system_variable
 from .dateformats import parse_literal
 from .errors import ScriptError
 from .values import DEC, Collection, ErrorValue, to_text, type_name
@@ -359,7 +359,7 @@ class Compiler:
 
     def e_MethodCall(self, e):
         path = dotted_path(e.receiver, self._is_local)
-        if path is not None:
+        if path is not None and not is_system_variable(path):
             dotted = ".".join(path + (e.name,))
             if path[0].lower() == "zoho":
                 args = ast.Tuple(self.args(e.args), ast.Load())

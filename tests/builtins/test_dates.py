@@ -429,3 +429,20 @@ def test_function_forms_take_current_date():
     assert value("addDay(zoho.currentdate, 1)") == "09-Mar-2026 00:00:00"
     assert value("toString(zoho.currenttime, \"yyyy-MM-dd'T'HH:mm:ssXXX\")") == \
         "2026-03-08T01:30:00-08:00"
+
+
+@pytest.mark.parametrize("expr, expected", [
+    ('zoho.currentdate.addDay(1).toString("dd-MMM-yyyy")', "09-Mar-2026"),
+    ('zoho.currenttime.toString("HH:mm")', "01:30"),
+    ("zoho.currentdate.getYear()", 2026),
+    ("zoho.currentDate.daysBetween('01-Apr-2026')", 24),
+])
+def test_methods_on_system_variables(expr, expected):
+    # `zoho.currentdate` is a value: `.addDay(1)` on it is a method call, not a task name.
+    assert value(expr) == expected
+
+
+def test_an_unknown_zoho_name_is_still_an_unknown_task():
+    with pytest.raises(DelugeError) as info:
+        delugelang.compile("return zoho.nothing.addDay(1);")
+    assert "unknown task 'zoho.nothing.addDay'" in info.value.message
