@@ -7,7 +7,7 @@ from typing import Callable
 
 from . import repl_snippets as rs
 from .checker import check
-from .errors import CheckError, DelugeError
+from .errors import CheckError, DelugeError, Problem
 from .limits import CRM, Limits
 from .program import Program
 from .services import NO_SERVICES, Services
@@ -87,8 +87,11 @@ class Session:
         return True
 
     def _check(self, module, functions) -> None:
-        if rs.WRAPPER in functions:
-            raise DelugeError(f"the name {rs.WRAPPER} is reserved by the REPL")
+        reserved = rs.reserved_name_use(module)
+        if reserved is not None:
+            raise CheckError([Problem(f"names that start with {rs.RESERVED_PREFIX} are "
+                                      f"reserved by the REPL; rename this one",
+                                      reserved.span.line, reserved.span.column)])
         checked = rs.wrapper_module(functions.values(), rs.check_body(module.body),
                                     self.variables, module.span)
         problems = check(checked)

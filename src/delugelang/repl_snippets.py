@@ -17,8 +17,9 @@ from .builder import build
 from .errors import CheckError, DelugeError, ParseError, render_snippet
 from .parser import parse
 
-WRAPPER = "__dg_repl_statement"
-OUT = "__dg_repl_out"
+RESERVED_PREFIX = "__dg_repl"
+WRAPPER = RESERVED_PREFIX + "_statement"
+OUT = RESERVED_PREFIX + "_out"
 
 # How a wrapper ended: an expression's value, a call's value (hidden when null), a
 # top-level `return` (ends the snippet), or a statement with nothing to show.
@@ -153,6 +154,25 @@ def assigned_names(stmts) -> list[str]:
             if name not in names:
                 names.append(name)
     return names
+
+
+def reserved_name_use(module: n.Module) -> n.Node | None:
+    """The first node that names a variable or function with the REPL's reserved prefix."""
+    stack = [module]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, tuple):
+            stack.extend(reversed(node))
+            continue
+        if not dataclasses.is_dataclass(node):
+            continue
+        for attr in ("name", "var"):
+            value = getattr(node, attr, None)
+            if isinstance(value, str) and value.lower().startswith(RESERVED_PREFIX):
+                return node
+        stack.extend(reversed([getattr(node, f.name) for f in dataclasses.fields(node)
+                               if isinstance(getattr(node, f.name), (n.Node, tuple))]))
+    return None
 
 
 def _text(value: str, span: n.Span) -> n.Literal:
