@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
 
 import pytest
 
+import delugelang
+from deluge_harness import same_value, services_for
 from delugelang.builtins import docgen, load_all
 from delugelang.builtins.registry import FUNCTIONS, METHODS
 from shared_corpus import ROOT, shared_file
@@ -98,6 +101,13 @@ def test_recording_leaves_the_registry_as_it_was():
     docgen.record_returns([])
     assert {k: dict(s.impls) for k, s in METHODS.items()} == before
     assert FUNCTIONS == functions
+
+
+@pytest.mark.parametrize("form", docgen.LANGUAGE_FORMS, ids=[f[0] for f in docgen.LANGUAGE_FORMS])
+def test_language_form_examples(form):
+    for expression, expected in form[3]:
+        got = delugelang.compile(f"return {expression};").run(services=services_for(None))
+        assert same_value(got.plain_value(), json.loads(expected)), expression
 
 
 def test_cli_help_and_output(tmp_path):

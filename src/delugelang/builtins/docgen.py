@@ -53,6 +53,25 @@ NOT_SUPPORTED = {
                                           "(reference §3)",
 }
 
+# Built into the language rather than the registry; shown in the "Any value" section and
+# their examples run by the tests like the docstrings' (signature, returns, summary, examples).
+LANGUAGE_FORMS = [
+    ("ifnull(value, alternate)", "the value's or the alternate's type",
+     "`alternate` when `value` is null (or empty text, as `isNull` counts it), else `value` "
+     "[doc: https://www.zoho.com/deluge/help/conditional-statements/condition.html].",
+     [('ifnull(null, "none")', '"none"'), ('ifnull("a", "none")', '"a"')]),
+    ("if(condition, valueIfTrue, valueIfFalse)", "either value's type",
+     "The inline conditional: the first value when the condition is true, else the second "
+     "[doc: condition.html].", [('if(5 > 4, "yes", "no")', '"yes"')]),
+    ("zoho.currentdate", "DATE", "Today, from the host's clock, in the run's zone.",
+     [("zoho.currentdate.getYear() > 2000", "true")]),
+    ("zoho.currenttime", "DATE-TIME", "Now, from the host's clock, in the run's zone.",
+     [('zoho.currenttime.toString("yyyy").length()', "4")]),
+    ("zoho.loginuser / zoho.loginuserid / zoho.adminuser / zoho.adminuserid", "TEXT",
+     "The users the host names (Services.user and Services.admin).",
+     [('zoho.loginuser.contains("@")', "true")]),
+]
+
 _BROAD = {str, int, list, dict}  # an impl taking all of these belongs to "Any value"
 
 
@@ -292,8 +311,19 @@ def render() -> str:
         out += ["| Signature | Returns | Description | Examples |", "|---|---|---|---|"]
         out += [row(e) for e in entries]
         out.append("")
+        if title == ANY_TITLE:
+            out += _language_forms()
     out += _integration_tasks() + _not_supported()
     return "\n".join(out).rstrip() + "\n"
+
+
+def _language_forms() -> list[str]:
+    lines = ["Part of the language itself:", "",
+             "| Form | Returns | Description | Examples |", "|---|---|---|---|"]
+    for sig, result, text, shown in LANGUAGE_FORMS:
+        cells = "<br>".join(f"{_code(expr)} → {_code(want)}" for expr, want in shown)
+        lines.append(f"| {_code(sig)} | {result} | {_cell(text)} | {cells} |")
+    return lines + [""]
 
 
 def _integration_tasks() -> list[str]:
