@@ -1,7 +1,8 @@
 """Integration tasks (`zoho.crm.*`, invokeurl, sendmail) and system variables (`zoho.*`).
 
-Each task runs through a host service (DESIGN.md, sandbox invariant 5). When the host
-configured none, the task fails with a clear "not configured" error. Fixtures
+Each integration task runs through a host service (DESIGN.md, sandbox invariant 5). When
+the host configured none, the task fails with a clear "not configured" error. The
+`zoho.encryption.*` tasks are pure computation (builtins/encoding_crypto.py) and need none. Fixtures
 (`dg run --fixtures`) install handlers through `Services.tasks`.
 """
 
