@@ -158,10 +158,14 @@ def make_services(args, module: str | None, limits):
         raise UsageError(f"--extension {args.extension}: the workspace {workspace} defines "
                          f"no connectors")
     # zoho.crm.* record tasks use the workspace's record store (and its workflow rules)
-    # when the workspace has state.
-    from ..workflow.services import workspace_records
+    # when the workspace has state. The record machinery loads only then (start-up time);
+    # ".dg" is delugelang.state.store.STATE_DIR, spelled out to avoid importing it.
+    records = None
+    if os.path.isdir(os.path.join(workspace, ".dg")):
+        from ..workflow.services import workspace_records
+        records = workspace_records(workspace)
     services = Services(http=HttpTaskService.from_env(limits, connectors), connectors=connectors,
-                        records=workspace_records(workspace))
+                        records=records)
     if args.fixtures:
         from ..fixtures import load_fixtures, with_fixtures
         try:
