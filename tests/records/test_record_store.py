@@ -30,7 +30,8 @@ def test_ids_are_unique_and_increasing(store):
 def test_mandatory_fields_per_module(store):
     with pytest.raises(RecordError) as err:
         store.create("Contacts", {"Email": "a@x"})
-    assert err.value.code == "MANDATORY_NOT_FOUND" and err.value.details == {"api_name": "Last_Name"}
+    assert err.value.code == "MANDATORY_NOT_FOUND"
+    assert err.value.details == {"api_name": "Last_Name"}
     with pytest.raises(RecordError):
         store.create("Deals", {"Deal_Name": "Big"})  # Stage is missing
     with pytest.raises(RecordError):
@@ -166,3 +167,10 @@ def test_sqlite_store_persists_and_shares_the_state_file(tmp_path, clock):
     assert (tmp_path / ".dg" / "state.sqlite3").is_file()
     from delugelang.state import StateStore
     assert StateStore(tmp_path).schema_versions()["records"] == 1
+
+
+def test_every_id_fits_a_deluge_number(tmp_path, monkeypatch):
+    import delugelang.records.sqlite as sqlite_backend
+    monkeypatch.setattr(sqlite_backend.secrets, "randbelow", lambda n: n - 1)  # the top prefix
+    record = RecordStore.open(tmp_path).create("Leads", {"Last_Name": "A"})
+    assert len(record["id"]) == 19 and int(record["id"]) < 2 ** 63

@@ -103,7 +103,8 @@ class SQLiteBackend:
             with self._tx(write=True) as conn:
                 row = conn.execute("SELECT value FROM record_meta WHERE key = 'prefix'").fetchone()
                 if row is None:
-                    value = str(1_000_000 + secrets.randbelow(9_000_000))
+                    # Below 9,000,000 so every id fits Deluge's 64-bit NUMBER (as Zoho's do).
+                    value = str(1_000_000 + secrets.randbelow(8_000_000))
                     conn.execute("INSERT INTO record_meta (key, value) VALUES ('prefix', ?)",
                                  (value,))
                 else:

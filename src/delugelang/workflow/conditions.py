@@ -170,7 +170,8 @@ class _Parser:
         words = []
         while True:
             tok = self.peek()
-            if tok is None or tok.kind not in ("word", "symbol") or tok.text.upper() in ("AND", "OR"):
+            if tok is None or tok.kind not in ("word", "symbol") \
+                    or tok.text.upper() in ("AND", "OR"):
                 break
             words.append(tok)
             self.i += 1

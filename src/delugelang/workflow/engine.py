@@ -168,7 +168,8 @@ class WorkflowEngine:
         services = self._dry_services(fixtures)
         runs = tuple(self.execute(rule, action, record, event, services=services)
                      for action in rule.actions)
-        reason = "matched" + ("" if rule.enabled else " (the rule is disabled, so it would not fire)")
+        reason = "matched" if rule.enabled else \
+            "matched (the rule is disabled, so it would not fire)"
         return TestOutcome(rule, True, reason, runs)
 
     def _dry_services(self, fixtures: dict | None):
