@@ -91,8 +91,9 @@ def _completer(session):
     return SessionCompleter()
 
 
-def run_interactive(session, history: Path) -> int:
-    """The line editor: highlighting, completion, persistent history. Returns 0."""
+def run_interactive(session, history: Path, *, terminal_input=None, terminal_output=None) -> int:
+    """The line editor: highlighting, completion, persistent history. Returns 0.
+    `terminal_input`/`terminal_output` replace the terminal (prompt_toolkit objects)."""
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import FileHistory, InMemoryHistory
     from prompt_toolkit.lexers import PygmentsLexer
@@ -107,7 +108,8 @@ def run_interactive(session, history: Path) -> int:
         store = InMemoryHistory()
     prompt = PromptSession(multiline=True, history=store, lexer=PygmentsLexer(DelugeLexer),
                            completer=_completer(session), key_bindings=_key_bindings(session),
-                           prompt_continuation=lambda width, line, wrap: CONTINUATION)
+                           prompt_continuation=lambda width, line, wrap: CONTINUATION,
+                           input=terminal_input, output=terminal_output)
     print("Deluge REPL. :help for commands, Ctrl-D to leave.")
     while not session.finished:
         try:

@@ -271,3 +271,9 @@ def test_completion_of_variables_functions_and_zoho(repl):
     assert set(found) == {"getRecordById", "getRecords"}
     assert "currentdate" in dict(repl.session.completions("d = zoho.cur")[1])
     assert dict(repl.session.completions(":li")[1]) == {":limits": "command"}
+
+
+def test_the_repls_own_names_are_reserved(repl):
+    out, err = repl("y = __dg_repl_out;", ok=False)
+    assert err[0].startswith("<repl>:1:5: error: names that start with __dg_repl are reserved")
+    assert "y" not in repl.session.variables
