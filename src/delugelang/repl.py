@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -119,6 +121,13 @@ class Session:
         except KeyboardInterrupt:
             self.output.err("cancelled (Ctrl-C): the variables this statement assigns keep "
                             "their earlier values")
+            return "failed"
+        except Exception:  # a defect in the engine: report it, keep the session
+            if os.environ.get("DG_DEBUG"):
+                raise
+            self.output.err(self.transcript.render(
+                "runtime", "internal error in the engine while compiling this statement "
+                "(DG_DEBUG=1 shows the details)", stmt.span.line, stmt.span.column))
             return "failed"
         self._show_info(result.info)
         kind, value, *assigned = results
