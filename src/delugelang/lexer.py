@@ -33,7 +33,7 @@ class DelugeLexer(RegexLexer):
     """Deluge, the scripting language of Zoho CRM custom functions."""
 
     name = "Deluge"
-    aliases = ["deluge", "dg"]
+    aliases = ["deluge"]  # "dg" is Pygments' own lexer for the dg language
     filenames = ["*.dg", "*.deluge"]
     mimetypes = ["text/x-deluge"]
     url = "https://www.zoho.com/deluge/"
