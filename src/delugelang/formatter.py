@@ -65,29 +65,26 @@ def verify(source: str, original: n.Module, text: str) -> None:
 
 
 def first_difference(a, b) -> n.Span | None:
-    """The span (in `a`) of the first place where two syntax trees differ, spans aside;
-    None when they are equal."""
-    if isinstance(a, n.Node):
-        if type(a) is not type(b):
-            return a.span
-        for f in dataclasses.fields(a):
-            x, y = getattr(a, f.name), getattr(b, f.name)
-            if isinstance(x, n.Span):
-                continue
-            found = first_difference(x, y)
-            if found is not None:
-                return found if found != n.NO_SPAN else a.span
-        return None
-    if isinstance(a, tuple):
-        a_items = [x for x in a if not isinstance(x, n.Span)]
-        b_items = [y for y in b if not isinstance(y, n.Span)] if isinstance(b, tuple) else None
-        if b_items is None or len(a_items) != len(b_items):
-            return n.NO_SPAN
-        for x, y in zip(a_items, b_items):
-            found = first_difference(x, y)
-            if found is not None:
-                return found
-        return None
-    if type(a) is not type(b) or a != b:
-        return n.NO_SPAN
+    """The span (in `a`) of the innermost node holding the first difference between two
+    syntax trees, spans aside; None when they are equal. Iterative: operator chains make
+    trees thousands of levels deep."""
+    stack = [(a, b, n.NO_SPAN)]
+    while stack:
+        x, y, owner = stack.pop()
+        if isinstance(x, n.Node):
+            if type(x) is not type(y):
+                return x.span
+            pairs = [(getattr(x, f.name), getattr(y, f.name), x.span)
+                     for f in dataclasses.fields(x) if not isinstance(getattr(x, f.name), n.Span)]
+            stack.extend(reversed(pairs))
+        elif isinstance(x, tuple):
+            if not isinstance(y, tuple):
+                return owner
+            xs = [v for v in x if not isinstance(v, n.Span)]
+            ys = [v for v in y if not isinstance(v, n.Span)]
+            if len(xs) != len(ys):
+                return owner
+            stack.extend(reversed([(p, q, owner) for p, q in zip(xs, ys)]))
+        elif type(x) is not type(y) or x != y:
+            return owner
     return None

@@ -86,14 +86,14 @@ class Writer:
     def __init__(self, units):
         self.units = units
         self.lines: list[str] = []
-        self.line: list | None = None  # [indent, text] of the line being written
+        self.line: list | None = None  # [indent, [text parts]] of the line being written
         self.force_break = False
         self.after_comment = False  # the open line ends with a comment
 
     def end_line(self) -> None:
         if self.line is not None:
-            indent, text = self.line
-            self.lines.append(INDENT * indent + text)
+            indent, parts = self.line
+            self.lines.append(INDENT * indent + "".join(parts))
             self.line = None
         self.force_break = False
 
@@ -105,9 +105,11 @@ class Writer:
 
     def put(self, text: str, indent: int, space: bool, comment: bool = False) -> None:
         if self.line is None:
-            self.line = [indent, text]
+            self.line = [indent, [text]]
         else:
-            self.line[1] += (" " if space or self.after_comment else "") + text
+            if space or self.after_comment:
+                self.line[1].append(" ")
+            self.line[1].append(text)
         self.after_comment = comment
 
     def leading(self, tok: Token, indent: int, blanks: bool, token_blank: bool) -> None:
