@@ -93,5 +93,6 @@ def _names(session, prefix: str) -> list[tuple[str, str]]:
             found.setdefault(word, "keyword")
     if "zoho".startswith(prefix.lower()):
         found.setdefault("zoho", "tasks and system variables")
-    return sorted(found.items(), key=lambda kv: (kv[1] != "variable" and
-                                                 not kv[1].startswith("variable"), kv[0].lower()))
+    # Variables first, then everything else by name.
+    return sorted(found.items(), key=lambda kv: (not kv[1].startswith("variable"),
+                                                 kv[0].lower()))
