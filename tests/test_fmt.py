@@ -390,3 +390,23 @@ def test_help_explains_the_command():
     assert out.returncode == 0
     for words in ("--check", "--diff", "standard input", "tab indentation", "exit codes"):
         assert words in out.stdout
+
+
+def test_tree_comparison_points_at_the_difference_and_survives_deep_chains():
+    from delugelang.formatter import first_difference
+
+    a = build(parse('x = 1 + f(2, {"a": 3});'))
+    b = build(parse('x = 1 + f(2, {"a": 4});'))
+    assert first_difference(a, a) is None
+    assert first_difference(a, b) == n.Span(1, 20, 1, 21)
+
+    def chain(last):
+        node = n.Literal(n.NO_SPAN, 0, "number")
+        for i in range(1, 5000):
+            node = n.BinOp(n.Span(1, i, 1, i), "+", node, n.Literal(n.Span(1, i, 1, i), i, "number"),
+                           n.NO_SPAN)
+        return n.BinOp(n.Span(9, 9, 9, 9), "+", node, n.Literal(n.Span(9, 1, 9, 2), last, "number"),
+                       n.NO_SPAN)
+
+    assert first_difference(chain(1), chain(1)) is None
+    assert first_difference(chain(1), chain(2)) == n.Span(9, 1, 9, 2)
