@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -18,7 +17,8 @@ from .values import to_text, type_name
 HELP = """\
 Type Deluge statements; each expression's value is shown as `info` would print it.
 Input continues on the next line while brackets are open or a statement is unfinished;
-after an `if` block, an empty line ends it (or type `else`). Alt-Enter adds a line.
+after an `if` block that spans lines, an empty line ends it (or type `else`). A line
+may leave out its last `;`. Alt-Enter adds a line; Tab completes names and methods.
 Variables and functions stay defined until :reset. Each top-level statement runs under
 the limits shown by :limits; a statement that fails leaves the variables it assigns
 unchanged.
@@ -32,6 +32,7 @@ Commands:
   :record MODULE=FILE.json the record `input.Field` reads (e.g. Contacts=contact.json)
   :quit                    leave (Ctrl-D does too)
 Ctrl-C cancels a running statement, or clears the input line."""
+
 
 @dataclass
 class Output:
@@ -126,7 +127,7 @@ class Session:
             if os.environ.get("DG_DEBUG"):
                 raise
             self.output.err(self.transcript.render(
-                "runtime", "internal error in the engine while compiling this statement "
+                "runtime", "internal error in the engine while running this statement "
                 "(DG_DEBUG=1 shows the details)", stmt.span.line, stmt.span.column))
             return "failed"
         self._show_info(result.info)
