@@ -149,7 +149,11 @@ def test_upsert_by_id_and_duplicate_check_fields(store):
     assert action == "update" and again["id"] == first["id"] and again["Last_Name"] == "A2"
     action, by_id = store.upsert("Leads", {"id": first["id"], "Phone": "9"})
     assert action == "update" and by_id["Phone"] == "9"
-    assert len(store.list("Leads")) == 1
+    action, _ = store.upsert("Leads", {"Last_Name": "A3", "Email": "a@X"})  # Email by default
+    assert action == "update"
+    action, _ = store.upsert("Leads", {"Last_Name": "A3", "Phone": "9"})
+    assert action == "insert"  # Phone is not a duplicate check field unless named
+    assert len(store.list("Leads")) == 2
 
 
 def test_delete(store):

@@ -8,7 +8,7 @@ from delugelang.workflow import ConditionError, parse_condition
 
 RECORD = {"Mailing_Country": "Ireland", "Email": "aoife@example.ie", "Score": 12,
           "Lead_Source": None, "Tags": ["vip", "new"], "Owner": {"name": "Ben", "id": "7"},
-          "City": ""}
+          "City": "", "Last_Name": "O'Brien"}
 
 
 @pytest.mark.parametrize("criteria, expected", [
@@ -16,6 +16,9 @@ RECORD = {"Mailing_Country": "Ireland", "Email": "aoife@example.ie", "Score": 12
     ("Mailing country is ireland", True),             # the field's label in words
     ("Mailing_Country is not Ireland", False),
     ("Mailing_Country = Ireland", True),
+    ("Mailing_Country isn't Ireland", False),
+    ("Email doesn't contain example", False),
+    ("Last_Name is O'Brien", True),
     ("Mailing_Country != France", True),
     ("Email contains example", True),
     ("Email does not contain example", False),

@@ -16,6 +16,14 @@ STANDARD_MODULES: dict[str, tuple[str, ...]] = {
     "Accounts": ("Account_Name",),
     "Deals": ("Deal_Name", "Stage"),
 }
+# Upsert's system-defined duplicate check fields, used when the call names none (Zoho's
+# Upsert Records API: Email for Leads and Contacts, Account_Name, Deal_Name).
+DUPLICATE_CHECK_FIELDS: dict[str, tuple[str, ...]] = {
+    "Leads": ("Email",),
+    "Contacts": ("Email",),
+    "Accounts": ("Account_Name",),
+    "Deals": ("Deal_Name",),
+}
 # A custom module's only mandatory field is its name field, `Name`.
 CUSTOM_MANDATORY = ("Name",)
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from delugelang.errors import DelugeError
 from delugelang.records.backend import (
+    DUPLICATE_CHECK_FIELDS,
     FIELD_NAME,
     STANDARD_MODULES,
     RecordBackend,
@@ -203,13 +204,15 @@ class RecordStore:
 
     def upsert(self, module: str, data: dict, *, duplicate_check_fields=(),
                workflows: bool = True, create_module: bool = True) -> tuple[str, dict]:
-        """Update the record named by data's `id`, or the one whose duplicate-check fields
-        match; otherwise create one. Returns ("update" | "insert", record)."""
+        """Update the record named by data's `id`, or the first whose duplicate-check fields
+        match (the module's system-defined ones when none are given, like Email for
+        Contacts); otherwise create one. Returns ("update" | "insert", record)."""
         if not isinstance(data, dict):
             raise _bad_data("the record data must be a map of field API names to values")
         canonical = self.module(module, create=create_module)
         with self.batch():
-            target = self._upsert_target(canonical, data, duplicate_check_fields)
+            check = tuple(duplicate_check_fields) or DUPLICATE_CHECK_FIELDS.get(canonical, ())
+            target = self._upsert_target(canonical, data, check)
             values = {k: v for k, v in data.items() if k != "id"}
             if target is None:
                 return "insert", self.create(canonical, values, workflows=workflows)
@@ -247,12 +250,12 @@ class RecordStore:
     def _upsert_target(self, module: str, data: dict, check_fields) -> str | None:
         if data.get("id") not in (None, ""):
             return self.require(module, data["id"])["id"]
-        keys = [f for f in check_fields if data.get(f) not in (None, "")]
-        if not keys:
-            return None
-        for row in self.backend.scan(module):
-            if all(_same(row.get(f), data[f]) for f in keys):
-                return row["id"]
+        for name in check_fields:  # in order: the first field that finds a record decides
+            if data.get(name) in (None, ""):
+                continue
+            for row in self.backend.scan(module):
+                if _same(row.get(name), data[name]):
+                    return row["id"]
         return None
 
     def _clean(self, module: str, data) -> dict:

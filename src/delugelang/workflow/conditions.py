@@ -6,7 +6,7 @@
     operator   := is | is not | contains | does not contain | starts with | ends with
                 | is empty | is not empty | < | > | <= | >= | = | !=
 
-The field is its API name (`Mailing_Country`) or its label in words (`Mailing country`);
+Zoho's spellings `isn't` and `doesn't contain` work too. The field is its API name (`Mailing_Country`) or its label in words (`Mailing country`);
 it matches the record's field case-insensitively, spaces read as `_`. A value is the words
 up to AND, OR, `)` or the end, or a quoted text ("Trinidad and Tobago"). Text compares
 without regard to case; `<` and `>` compare numbers when both sides are numbers.
@@ -24,14 +24,17 @@ from delugelang.errors import DelugeError
 Test = Callable[[dict], bool]
 
 # Longest phrases first, so "is not empty" wins over "is not" and "is".
-OPERATORS = ("is not empty", "is empty", "does not contain", "not contains", "is not",
-             "starts with", "ends with", "contains", "is", "<=", ">=", "!=", "<", ">", "=")
+# Zoho's own spellings ("isn't", "doesn't contain") work too.
+OPERATORS = ("is not empty", "is empty", "does not contain", "doesn't contain", "not contains",
+             "is not", "isn't", "starts with", "ends with", "contains", "is", "<=", ">=", "!=",
+             "<", ">", "=")
 NO_VALUE = {"is empty", "is not empty"}
 OPERATOR_LIST = "is, is not, contains, does not contain, starts with, ends with, is empty, " \
                 "is not empty, <, >, <=, >="
 
 _TOKEN = re.compile(r'\s*(?:(?P<paren>[()])|(?P<quoted>"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\')'
-                    r'|(?P<symbol><=|>=|!=|<|>|=)|(?P<word>[^\s()"\'<>=!]+)|(?P<bad>\S))')
+                    r'|(?P<symbol><=|>=|!=|<|>|=)'
+                    r'|(?P<word>[^\s()"\'<>=!]+(?:\'[^\s()"\'<>=!]+)*)|(?P<bad>\S))')
 
 
 class ConditionError(DelugeError):
@@ -261,12 +264,12 @@ def _test(field: str, op: str, wanted: str | None) -> Test:
             return not _is_empty(actual)
         if op in ("is", "="):
             return _equal(actual, wanted)
-        if op in ("is not", "!="):
+        if op in ("is not", "isn't", "!="):
             return not _equal(actual, wanted)
         text, part = _text(actual).lower(), wanted.lower()
         if op == "contains":
             return part in text
-        if op in ("does not contain", "not contains"):
+        if op in ("does not contain", "doesn't contain", "not contains"):
             return part not in text
         if op == "starts with":
             return text.startswith(part)
