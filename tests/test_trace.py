@@ -90,6 +90,26 @@ def test_empty_loop_says_no_iterations_and_counts_nothing():
     assert sum(tracer.counts.values()) == result.stats.statements == 1
 
 
+def test_a_failing_for_each_header_is_not_an_empty_loop():
+    text, tracer, err = trace('x = 1;\nfor each a in x.toList("x")\n{\n\tinfo a;\n}\n')
+    assert isinstance(err, DelugeError) and err.line == 2
+    assert trace_lines(text) == ["t.dg(1): x = 1;", 't.dg(2): for each a in x.toList("x")']
+    assert "(no iterations)" not in text
+
+
+def test_recursion_and_break_count_like_the_budget():
+    source = ("int fact(int n)\n{\n\tif (n <= 1)\n\t{\n\t\treturn 1;\n\t}\n"
+              "\treturn n * fact(n - 1);\n}\n"
+              "int main()\n{\n\ttotal = 0;\n\tfor each i in {1, 2, 3, 4}\n\t{\n"
+              "\t\tif (i == 3)\n\t\t{\n\t\t\tbreak;\n\t\t}\n"
+              "\t\ttotal = total + fact(i);\n\t}\n\treturn total;\n}\n")
+    text, tracer, result = trace(source, function="main")
+    assert result.value == 3
+    assert sum(tracer.counts.values()) == result.stats.statements
+    assert text.count("--- call fact(n = 1)") == 2 and "    --- call fact(n = 1)" in text
+    assert tracer.counts[16] == 1  # break
+
+
 def test_multi_line_statements_count_once():
     source = 'm = {\n\t"a": 1,\n\t"b": 1 + 2\n};\ninfo m;\n'
     text, tracer, result = trace(source)

@@ -209,8 +209,7 @@ class Tracer:
 
     def __exit__(self, *exc) -> None:
         sys.settrace(self._previous)
-        for frame in list(self.frames):
-            self._close(self.frames.pop(frame), frame, None)
+        self.frames.clear()
 
     def _global(self, frame, event, arg):
         if event != "call" or frame.f_code.co_filename != CODE_FILENAME or self.broken:
@@ -265,25 +264,16 @@ class Tracer:
     def _line(self, frame, state: FrameState) -> None:
         offset = frame.f_lasti
         shape = state.shape
-        entry = state.entry
-        if entry is not None and entry.loop is not None:
-            start, exit_offset = entry.loop
-            entry.iterated = start <= offset < exit_offset
-            entry.loop = None
-            if entry.from_loop_step and not entry.iterated:
-                state.entry = None  # the collection was exhausted: not a statement
-                entry = None
-            elif entry.from_loop_step:
-                self._show(state, entry)
         position = shape.positions[offset // 2]
         first = not state.started
         state.started = True
         step = offset in shape.loops  # a `for each` takes its next element
-        if not step:
-            if position == shape.def_position and not first:
-                return  # the epilogue, or the function's cleanup while an error passes
-            if offset in shape.bookkeeping or offset in shape.handlers:
-                return
+        if not step and (offset in shape.handlers
+                         or (position == shape.def_position and not first)):
+            return  # matching an error, the epilogue, or cleanup while an error passes
+        entry = self._decide_loop(state, offset)
+        if not step and offset in shape.bookkeeping:
+            return
         line = position[0]
         if line not in self.script.statement_lines:
             if entry is not None:
@@ -304,12 +294,28 @@ class Tracer:
         if not step:
             self._show(state, entry)
 
+    def _decide_loop(self, state: FrameState, offset: int) -> Entry | None:
+        """A `for each` entry learns at the next event whether it took an element."""
+        entry = state.entry
+        if entry is None or entry.loop is None:
+            return entry
+        start, exit_offset = entry.loop
+        entry.iterated = start <= offset < exit_offset
+        entry.loop = None
+        if entry.from_loop_step and not entry.iterated:
+            state.entry = None  # the collection was exhausted: not a statement
+            return None
+        if entry.from_loop_step:
+            self._show(state, entry)
+        return entry
+
     def _return(self, frame, state: FrameState, value) -> None:
         self.frames.pop(frame, None)
         self.depth = state.depth
+        failed = frame.f_lasti not in state.shape.returns  # left by an exception
         entry = state.entry
         if entry is not None and entry.loop is not None:
-            entry.iterated = False
+            entry.iterated = None if failed and not entry.from_loop_step else False
             entry.loop = None
             if entry.from_loop_step:
                 state.entry = entry = None
@@ -317,7 +323,7 @@ class Tracer:
             self._close(state, frame, entry)
         if state.function is None:
             return
-        if frame.f_lasti not in state.shape.returns:  # left by an exception
+        if failed:
             self._emit(state.depth, f"--- {state.function} failed", {"failed": state.function})
         else:
             self._emit(state.depth, f"--- {state.function} returned {show_value(value)}",
