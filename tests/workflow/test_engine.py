@@ -47,7 +47,8 @@ def test_dg_record_create_fires_rules_and_reports_them(irish, capsys):
     code = main(["record", "create", "Contacts", "--workspace", str(irish.root), "--data",
                  '{"Last_Name": "Byrne", "Email": "a@x.ie", "Mailing_Country": "Ireland"}'])
     out = capsys.readouterr()
-    assert code == 0 and "workflow irish: greet ok" in out.err and "welcome" in out.err
+    assert code == 0 and "workflow irish: greet ok" in out.out
+    assert '  info: welcome  <a@x.ie>\n  returned: "a@x.ie"' in out.out
     code = main(["record", "create", "Contacts", "--workspace", str(irish.root), "--json",
                  "--data", '{"Last_Name": "Kelly", "Mailing_Country": "Ireland"}'])
     data = json.loads(capsys.readouterr().out)

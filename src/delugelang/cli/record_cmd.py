@@ -87,7 +87,6 @@ def _store(args):
     from delugelang.records import RecordStore
     store = RecordStore.open(_workspace(args))
     if store.workflows is not None and not args.json:
-        store.workflows.observers.append(_print_run)
         store.workflows.rules()
         for problem in store.workflows.problems:
             print(f"warning: this rule is ignored:\n{problem.render()}", file=sys.stderr)
@@ -140,10 +139,13 @@ def _read_data(option: str) -> dict:
 
 
 def _print_run(run) -> None:
+    """A workflow run, as it finishes: rule, function, status, its info lines and result."""
     head = f"workflow {run.rule}: {run.function} {run.status}"
-    print(head + (f": {run.error}" if run.error else ""), file=sys.stderr)
+    print(head + (f": {run.error}" if run.error else ""))
     for line in run.info:
-        print(f"  info: {line}", file=sys.stderr)
+        print(f"  info: {line}")
+    if run.result is not None:
+        print(f"  returned: {json.dumps(run.result, ensure_ascii=False)}")
 
 
 def _collect(store) -> list:
@@ -198,6 +200,8 @@ def _create(args) -> int:
         _print_json({"record": record, "workflows": [r.to_json() for r in runs]})
     else:
         print(f"created {store.module(args.module)} record {record['id']}")
+        for run in runs:
+            _print_run(run)
     return EXIT_OK
 
 
@@ -209,7 +213,9 @@ def _update(args) -> int:
     if args.json:
         _print_json({"record": record, "workflows": [r.to_json() for r in runs]})
     else:
-        print(f"updated {args.module} record {record['id']}")
+        print(f"updated {store.module(args.module)} record {record['id']}")
+        for run in runs:
+            _print_run(run)
     return EXIT_OK
 
 
@@ -282,11 +288,16 @@ def _import(args) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     store = _store(args)
+    runs = _collect(store)
     report = _run_import(store, args, rows, import_rows)
     if args.json:
-        _print_json(report.to_json())
+        _print_json({**report.to_json(), "workflows": [r.to_json() for r in runs]})
         return EXIT_OK if not report.problems else EXIT_DATAERR
-    print(f"imported {report.imported} of {report.total} rows into {args.module}")
+    print(f"imported {report.imported} of {report.total} rows into {store.module(args.module)}")
+    if runs:
+        failed = sum(1 for r in runs if r.status != "ok")
+        print(f"workflow rules ran {len(runs)} time{'s' if len(runs) != 1 else ''}"
+              f" ({failed} not ok); see `dg workflow log`")
     if report.problems:
         print(f"{len(report.problems)} row{'s' if len(report.problems) != 1 else ''} "
               f"not imported:", file=sys.stderr)
