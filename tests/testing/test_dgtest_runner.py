@@ -179,3 +179,11 @@ def test_a_script_that_does_not_compile_fails_every_case(tmp_path, script):
     result = run(tmp_path, script, [{"name": "a", "expect": {}}, {"name": "b", "expect": {}}])
     assert result.compile_error is not None and "s.dg:1:" in result.compile_error
     assert [r.status for r in result.cases] == ["failed", "failed"]
+
+
+def test_fixture_records_the_store_refuses_fail_the_case(tmp_path):
+    result = run(tmp_path, "return 1;\n", [{"name": "c", "expect": {"return": 1},
+                                            "fixtures": {"records": {"Not a module": [{}]}}}])
+    status, failures = outcome(result)
+    assert status == "failed" and failures[0][0] == "the fixtures cannot be loaded"
+    assert "Not a module" in failures[0][1]

@@ -65,7 +65,10 @@ def run_case(program, case: Case) -> CaseResult:
     if case.skip:
         return CaseResult(case, SKIPPED, reason=case.skip)
     started = time.perf_counter()
-    services, log = recording_services(_fixtures_with_record(case), _base_services(case))
+    try:
+        services, log = recording_services(_fixtures_with_record(case), _base_services(case))
+    except ValueError as exc:  # fixture data the record store refuses
+        return CaseResult(case, FAILED, [Failure("the fixtures cannot be loaded", str(exc))])
     outcome = None
     error = None
     try:
