@@ -126,8 +126,21 @@ def test_upsert_and_delete(store):
 @pytest.mark.parametrize("prefix", ["zoho.crm", "zoho.crm.v2", "zoho.crm.v8"])
 def test_v2_and_v8_spellings_behave_alike(store, prefix):
     got = run(store, f'c = {prefix}.createRecord("Leads", {{"Last_Name": "A"}});\n'
-                     f'return {prefix}.getRecordById("Leads", c.get("id")).get("Last_Name");')
+                     f'q = {{"fields": "Last_Name"}};\n'
+                     f'r = {prefix}.getRecordById("Leads", c.get("id"), q);\n'
+                     f'return r.get("Last_Name");')
     assert got == "A"
+
+
+def test_v8_reads_need_the_fields(store):
+    rec = store.create("Leads", {"Last_Name": "A"})
+    missing = {"code": "REQUIRED_PARAM_MISSING", "details": {"param_name": "fields"},
+               "message": "One of the expected parameter is missing", "status": "error"}
+    assert run(store, 'return zoho.crm.v8.getRecordById("Leads", input.id);', id=rec["id"]) == \
+        missing
+    assert run(store, 'return zoho.crm.v8.getRecords("Leads");') == missing
+    assert run(store, 'return zoho.crm.v8.getRecords("Leads", 1, 200, {"fields": "Last_Name"});') \
+        == [{"Last_Name": "A", "id": rec["id"]}]
 
 
 def test_wrong_argument_types_are_script_errors(store):

@@ -84,6 +84,18 @@ def _fields(query: dict) -> list[str] | None:
     return [f.strip() for f in str(value).split(",") if f.strip()]
 
 
+def _v8_fields(a: _Args, query: dict) -> list[str] | None:
+    """The v8 tasks need the fields to return: "Only the <field> key and its corresponding
+    value are mandatory" (get-record-by-id-V8.html); Zoho's v8 API answers
+    REQUIRED_PARAM_MISSING without them."""
+    fields = _fields(query)
+    if fields is None and ".v8." in a.task.lower():
+        raise RecordError("REQUIRED_PARAM_MISSING", "One of the expected parameter is missing",
+                          {"param_name": "fields"},
+                          explanation=f"{a.task} needs {{\"fields\": \"Field1,Field2\"}}")
+    return fields
+
+
 def _fires_workflows(options: dict) -> bool:
     """Workflow rules run only when the options name them: without `trigger`, Zoho runs
     approval, blueprint and orchestration, not workflow (reference §9.3, createRecord)."""
@@ -96,14 +108,16 @@ def _fires_workflows(options: dict) -> bool:
 
 def _get_record_by_id(store, a: _Args):
     module, record_id = a.module(), a.record_id(1)
-    return shapes.record_map(store.require(module, record_id), _fields(a.map(2, "query")))
+    fields = _v8_fields(a, a.map(2, "query"))
+    return shapes.record_map(store.require(module, record_id), fields)
 
 
 def _get_records(store, a: _Args):
     options = a.map(3, "optional map")
+    fields = _v8_fields(a, options)
     return store.list(a.module(), page=a.number(1, "page", 1), per_page=a.number(2, "perPage", 200),
                       sort_by=options.get("sort_by"), sort_order=options.get("sort_order", "asc"),
-                      fields=_fields(options))
+                      fields=fields)
 
 
 def _search_records(store, a: _Args):
