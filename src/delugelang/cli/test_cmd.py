@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from . import EXIT_DATAERR, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE
@@ -44,6 +45,14 @@ def register(sub) -> None:
 
 
 def test_command(args) -> int:
+    try:
+        return _run_tests(args)
+    except BrokenPipeError:  # `dg test | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # as Python's docs advise
+        return EXIT_RUNTIME
+
+
+def _run_tests(args) -> int:
     from ..testing import discover, load_test_file, run_file
     from ..testing.discovery import DiscoveryError
     from ..testing.report import TerminalReport, junit_xml
