@@ -87,9 +87,11 @@ def test_dg_run_with_a_workspace_uses_its_store_and_rules(irish, capsys):
 
 def test_edit_and_field_update_triggers(ws):
     ws.function("note", 'void note(string id) { info "ran for " + id; }')
-    ws.rule("on_edit", module="Leads", trigger="on edit", actions=["call function note"])
+    ws.rule("on_edit", module="Leads", trigger="on edit", actions=["call function note"],
+            repeat=True)
     ws.rule("on_country", module="Leads", trigger="on field update of Country",
-            criteria="Country is not empty", actions=["call function note"])
+            criteria="Country is not empty", actions=["call function note"], repeat=True)
+    ws.rule("once", module="Leads", trigger="on edit", actions=["call function note"])
     store = ws.store()
     lead = store.create("Leads", {"Last_Name": "A", "Country": "Ireland"})
     assert store.workflows.log.entries() == []
@@ -97,7 +99,7 @@ def test_edit_and_field_update_triggers(ws):
     store.update("Leads", lead["id"], {"Country": "France"})
     store.update("Leads", lead["id"], {"Country": "France"})   # no change: no field update
     assert [r.rule for r in store.workflows.log.entries()] == \
-        ["on_edit", "on_country", "on_edit", "on_edit"]
+        ["on_edit", "once", "on_country", "on_edit", "on_edit"]  # without repeat: once
     assert store.workflows.log.entries()[0].info == (f"ran for {lead['id']}",)
 
 
@@ -105,7 +107,8 @@ def test_recursion_is_bounded(ws):
     ws.function("bump", 'void bump(string id, int Amount)\n{\n'
                         '    zoho.crm.updateRecord("Deals", id, {"Amount": Amount + 1},'
                         ' {"trigger": ["workflow"]});\n}\n')
-    ws.rule("bump", module="Deals", trigger="on create or edit", actions=["call function bump"])
+    ws.rule("bump", module="Deals", trigger="on create or edit", actions=["call function bump"],
+            repeat=True)
     store = ws.store()
     deal = store.create("Deals", {"Deal_Name": "D", "Stage": "New", "Amount": 0})
     assert store.get("Deals", deal["id"])["Amount"] == MAX_DEPTH
@@ -113,6 +116,17 @@ def test_recursion_is_bounded(ws):
     assert sorted(r.depth for r in runs if r.status == "ok") == list(range(1, MAX_DEPTH + 1))
     skipped, = [r for r in runs if r.status == "skipped"]
     assert skipped.depth == MAX_DEPTH + 1 and f"at most {MAX_DEPTH} deep" in skipped.error
+
+
+def test_without_repeat_a_function_editing_its_record_runs_once(ws):
+    ws.function("bump", 'void bump(string id, int Amount)\n{\n'
+                        '    zoho.crm.updateRecord("Deals", id, {"Amount": Amount + 1},'
+                        ' {"trigger": ["workflow"]});\n}\n')
+    ws.rule("bump", module="Deals", trigger="on create or edit", actions=["call function bump"])
+    store = ws.store()
+    deal = store.create("Deals", {"Deal_Name": "D", "Stage": "New", "Amount": 0})
+    assert store.get("Deals", deal["id"])["Amount"] == 1
+    assert [r.status for r in store.workflows.log.entries()] == ["ok"]
 
 
 def test_a_failing_function_never_loses_the_write(ws):

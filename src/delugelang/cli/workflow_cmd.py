@@ -25,6 +25,7 @@ trigger: on create | on edit | on create or edit | on field update of FIELD[, FI
 criteria: FIELD is|is not|contains|does not contain|starts with|ends with VALUE,
           FIELD is empty|is not empty, FIELD < > <= >= VALUE, joined by AND/OR, (grouped)
 actions: call a function in functions/<name>.dg (or "file"), arguments from merge fields
+repeat: true runs an edit rule on every edit (default: once per record, as in Zoho)
 
 examples:
   dg workflow list
@@ -106,7 +107,8 @@ def _list(args) -> int:
             print(f"no workflow rules in {_workspace(args) / 'workflows'}")
         for rule in rules:
             state = "" if rule.enabled else " (disabled)"
-            print(f"{rule.name}{state}: {rule.module} {rule.trigger.describe()}")
+            again = ", every edit" if rule.repeat and "edit" in rule.trigger.events else ""
+            print(f"{rule.name}{state}: {rule.module} {rule.trigger.describe()}{again}")
             print(f"  criteria: {rule.criteria or '(every record)'}")
             for action in rule.actions:
                 print(f"  action: {action.describe()}")
@@ -117,7 +119,7 @@ def _list(args) -> int:
 
 def _rule_json(rule) -> dict:
     return {"name": rule.name, "module": rule.module, "trigger": rule.trigger.describe(),
-            "criteria": rule.criteria, "enabled": rule.enabled,
+            "criteria": rule.criteria, "enabled": rule.enabled, "repeat": rule.repeat,
             "actions": [{"call": a.function, "file": a.file,
                          "arguments": {k: t.text for k, t in a.arguments.items()}}
                         for a in rule.actions]}

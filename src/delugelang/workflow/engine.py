@@ -2,8 +2,9 @@
 
 Depth rule: a function run by a rule is at depth 1; records it writes (with
 `{"trigger": ["workflow"]}`) fire rules whose functions run at depth 2, and so on. A rule
-that would run deeper than MAX_DEPTH is not run: it is logged as skipped. So a function
-that updates its own record, under a rule on edit, runs at most MAX_DEPTH times.
+that would run deeper than MAX_DEPTH is not run: it is logged as skipped. An edit rule
+without `repeat` runs once per record, so a function that updates its own record runs
+once; with `repeat` it runs at most MAX_DEPTH times in a chain.
 """
 
 from __future__ import annotations
@@ -92,14 +93,31 @@ class WorkflowEngine:
                 continue
             if not _safe_match(rule, event.record):
                 continue
-            for action in rule.actions:
-                if depth >= MAX_DEPTH:
-                    run = self._skipped(rule, action, event, depth)
-                else:
-                    run = self.execute(rule, action, event.record, event.kind, depth=depth)
-                self.log.add(run)
-                for observer in list(self.observers):
-                    observer(run)
+            key = (rule.name, str(event.record.get("id")))
+            if event.kind == "edit" and not rule.repeat and (
+                    key in self._running() or self.log.has_run(*key)):
+                continue  # Zoho runs an edit rule once per record unless it repeats
+            self._running().add(key)
+            try:
+                for action in rule.actions:
+                    self._run_action(rule, action, event, depth)
+            finally:
+                self._running().discard(key)
+
+    def _run_action(self, rule: Rule, action: Action, event, depth: int) -> None:
+        if depth >= MAX_DEPTH:
+            run = self._skipped(rule, action, event, depth)
+        else:
+            run = self.execute(rule, action, event.record, event.kind, depth=depth)
+        self.log.add(run)
+        for observer in list(self.observers):
+            observer(run)
+
+    def _running(self) -> set:
+        """The (rule, record id) pairs whose functions are running in this thread."""
+        if not hasattr(self._local, "running"):
+            self._local.running = set()
+        return self._local.running
 
     def execute(self, rule: Rule, action: Action, record: dict, event: str, *, depth: int = 0,
                 services=None) -> Execution:

@@ -71,6 +71,13 @@ class WorkflowLog:
                  json.dumps(run.result, ensure_ascii=False, default=str),
                  json.dumps(list(run.info), ensure_ascii=False), run.error, run.ms, run.depth))
 
+    def has_run(self, rule: str, record_id: str) -> bool:
+        """Whether `rule` ran (well or not) for the record before."""
+        with self.state.transaction() as conn:
+            row = conn.execute("SELECT 1 FROM workflow_run WHERE rule = ? AND record_id = ?"
+                               " AND status != ? LIMIT 1", (rule, record_id, SKIPPED)).fetchone()
+        return row is not None
+
     def entries(self, rule: str | None = None, limit: int = 50) -> list[Execution]:
         """The latest `limit` runs (of `rule`), oldest first."""
         sql = "SELECT * FROM workflow_run"

@@ -9,9 +9,14 @@
          "file": "functions/add_google_contact.dg", // default: functions/<call>.dg
          "arguments": {"email": "#{Contacts.Email}", "name": "#{Contacts.First_Name}"}}
       ],
+      "repeat": false,                   // optional: run again on every later edit
       "enabled": true,                   // optional
       "description": "..."               // optional
     }
+
+`repeat` is Zoho's "Repeat this workflow every time a record is edited", off by default:
+without it, an edit trigger runs a rule for a record only if the rule has not run for that
+record before (the first time the record meets the criteria).
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from delugelang.workflow.merge import MergeError, Template, parse_template
 WORKFLOWS_DIR = "workflows"
 FUNCTIONS_DIR = "functions"
 RULE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}\Z")
-_KEYS = {"name", "module", "trigger", "criteria", "actions", "enabled", "description"}
+_KEYS = {"name", "module", "trigger", "criteria", "actions", "enabled", "description", "repeat"}
 _ACTION_KEYS = {"call", "file", "arguments"}
 TRIGGERS = ("on create", "on edit", "on create or edit", "on field update of FIELD")
 
@@ -95,6 +100,7 @@ class Rule:
     enabled: bool = True
     description: str = ""
     path: Path | None = None
+    repeat: bool = False
 
     def matches(self, record: dict) -> bool:
         return self.test is None or bool(self.test(record))
@@ -201,11 +207,13 @@ class _RuleReader:
                 test = parse_condition(criteria)
             except ConditionError as err:
                 self.fail(err.message, criteria, err.column - 1)
-        enabled = data.get("enabled", True)
+        enabled, repeat = data.get("enabled", True), data.get("repeat", False)
         if not isinstance(enabled, bool):
             self.fail("\"enabled\" must be true or false")
+        if not isinstance(repeat, bool):
+            self.fail("\"repeat\" must be true or false")
         return Rule(self.name, module, trigger, criteria, test, self.actions(data, module),
-                    enabled, str(data.get("description", "")), self.path)
+                    enabled, str(data.get("description", "")), self.path, repeat)
 
     def actions(self, data: dict, module: str) -> tuple[Action, ...]:
         items = data.get("actions")
