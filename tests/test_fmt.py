@@ -78,17 +78,16 @@ def test_the_repo_has_dg_files():
     assert len(DG_FILES) >= 20 and any(p.name == "welcome.dg" for p in DG_FILES)
 
 
-@pytest.mark.skipif(not CONFORMANCE, reason=SHARED_REASON)
-def test_every_public_conformance_script():
-    formatted = 0
-    for case in CONFORMANCE:
-        if not _parses(case["code"]):
-            with pytest.raises(ParseError):
-                format_source(case["code"])
-            continue
-        assert_faithful_and_idempotent(case["code"])
-        formatted += 1
-    assert formatted >= len(CONFORMANCE) // 2
+@pytest.mark.parametrize("case", CONFORMANCE or [None],
+                         ids=lambda c: c["id"] if c else "shared-absent")
+def test_every_public_conformance_script(case):
+    if case is None:
+        pytest.skip(SHARED_REASON)
+    if not _parses(case["code"]):
+        with pytest.raises(ParseError):
+            format_source(case["code"])
+        return
+    assert_faithful_and_idempotent(case["code"])
 
 
 def test_comments_inserted_anywhere_are_kept_and_stable():
