@@ -50,12 +50,20 @@ def trace_lines(text: str) -> list[str]:
 def test_each_line_with_the_variables_it_changed():
     text, _, result = trace('x = 5;\ny = "5";\nx = x + 1;\ninfo x;\n')
     assert result.info == ("6",)
-    assert text.splitlines()[:7] == [
+    assert text.splitlines()[:8] == [
         't.dg(1): x = 5;', '    x = 5',
         't.dg(2): y = "5";', '    y = "5"',
         't.dg(3): x = x + 1;', '    x = 6',
-        't.dg(4): info x;',
+        't.dg(4): info x;', '    info: 6',
     ]
+
+
+def test_info_lines_show_under_the_line_that_printed_them_once():
+    source = "void f()\n{\n\tinfo \"inner\";\n}\ninfo \"outer\";\nf();\n"
+    text, tracer, _ = trace(source)
+    assert text.count("info: inner") == 1 and text.count("info: outer") == 1
+    assert text.index("t.dg(3): info") < text.index("info: inner") < text.index("--- f returned")
+    assert [e.get("info") for e in tracer.events if "line" in e] == [["outer"], None, ["inner"]]
 
 
 def test_python_names_never_show():

@@ -168,6 +168,7 @@ class Entry:
     from_loop_step: bool = False    # opened by a FOR_ITER: shown only if it iterated
     iterated: bool | None = None
     continued: bool = False         # a continuation line of this statement was seen
+    item: dict | None = None        # its --json event, filled in when it closes
 
 
 @dataclass
@@ -197,6 +198,7 @@ class Tracer:
         self.frames: dict = {}
         self.code_shapes: dict = {}
         self.depth = 0
+        self.info_seen = 0
         self.broken = False
         self._previous = None
 
@@ -333,6 +335,10 @@ class Tracer:
 
     def _show(self, state: FrameState, entry: Entry) -> None:
         entry.shown = True
+        if self.collect:
+            entry.item = {"line": entry.line, "depth": state.depth, "function": state.function,
+                          "changed": {}}
+            self.events.append(entry.item)
         text = self.lines[entry.line - 1].strip() if entry.line <= len(self.lines) else ""
         self._say(f"{'  ' * state.depth}{self.filename}({entry.line}): {_clip(text, SOURCE_WIDTH)}")
 
@@ -342,15 +348,26 @@ class Tracer:
         if counted:
             self.counts[entry.line] = self.counts.get(entry.line, 0) + 1
         changed = self._changes(entry.snapshot, frame)
+        printed = self._new_info(frame)
         pad = "  " * state.depth + "    "
         for name, (text, _) in changed.items():
             self._say(f"{pad}{name} = {text}")
+        for text in printed:
+            self._say(f"{pad}info: {_clip(text, VALUE_WIDTH)}")
         if entry.iterated is False and not entry.from_loop_step:
             self._say(f"{pad}(no iterations)")
-        if self.collect:
-            item = {"line": entry.line, "depth": state.depth, "function": state.function,
-                    "changed": {k: plain for k, (_, plain) in changed.items()}}
-            self.events.append(item)
+        if entry.item is not None:
+            entry.item["changed"] = {k: plain for k, (_, plain) in changed.items()}
+            if printed:
+                entry.item["info"] = printed
+
+    def _new_info(self, frame) -> list:
+        """The `info` lines printed since the last executed line closed."""
+        lines = getattr(frame.f_locals.get("rt"), "info_lines", None)
+        if not isinstance(lines, list) or len(lines) <= self.info_seen:
+            return []
+        new, self.info_seen = lines[self.info_seen:], len(lines)
+        return new
 
     def _snapshot(self, frame) -> dict:
         return {name[2:]: show_value(value) for name, value in frame.f_locals.items()
