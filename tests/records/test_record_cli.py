@@ -68,3 +68,9 @@ def test_help_explains_the_verbs(capsys):
         main(["record", "--help"])
     text = capsys.readouterr().out
     assert "dg record search Contacts --criteria" in text and "import" in text
+
+
+def test_a_missing_workspace_is_refused(tmp_path, capsys):
+    code = main(["record", "list", "Leads", "--workspace", str(tmp_path / "typo")])
+    assert code == 2 and "is not a directory" in capsys.readouterr().err
+    assert not (tmp_path / "typo").exists()

@@ -178,3 +178,25 @@ def test_every_id_fits_a_deluge_number(tmp_path, monkeypatch):
     monkeypatch.setattr(sqlite_backend.secrets, "randbelow", lambda n: n - 1)  # the top prefix
     record = RecordStore.open(tmp_path).create("Leads", {"Last_Name": "A"})
     assert len(record["id"]) == 19 and int(record["id"]) < 2 ** 63
+
+
+def test_concurrent_writers_get_unique_ids(tmp_path):
+    import threading
+    RecordStore.open(tmp_path)  # create the schema once
+    ids, errors = [], []
+
+    def writer(n):
+        store = RecordStore.open(tmp_path)
+        try:
+            for i in range(15):
+                ids.append(store.create("Leads", {"Last_Name": f"w{n}-{i}"})["id"])
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(set(ids)) == 60
+    assert len(RecordStore.open(tmp_path).list("Leads")) == 60

@@ -80,7 +80,10 @@ def register(sub) -> None:
 # -- plumbing ------------------------------------------------------------------------------
 
 def _workspace(args) -> Path:
-    return Path(args.workspace or os.environ.get("DG_WORKSPACE") or os.getcwd())
+    path = Path(args.workspace or os.environ.get("DG_WORKSPACE") or os.getcwd())
+    if not path.is_dir():
+        raise UsageError(f"the workspace {path} is not a directory")
+    return path
 
 
 def _store(args):

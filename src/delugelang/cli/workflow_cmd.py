@@ -71,7 +71,10 @@ def register(sub) -> None:
 
 
 def _workspace(args) -> Path:
-    return Path(args.workspace or os.environ.get("DG_WORKSPACE") or os.getcwd())
+    path = Path(args.workspace or os.environ.get("DG_WORKSPACE") or os.getcwd())
+    if not path.is_dir():
+        raise UsageError(f"the workspace {path} is not a directory")
+    return path
 
 
 def _guarded(handler):
