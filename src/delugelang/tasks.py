@@ -72,7 +72,10 @@ def run_task(rt, dotted: str, args: tuple):
     if spec.service == "connectors":
         return _invoke_connector(rt, service, args)
     call: Callable = service.task  # the record service runs every records task by name
-    return from_plain(call(spec.name, tuple(to_plain(a) for a in args), rt))
+    # Record data reaches the store in Zoho's formats (dates as yyyy-MM-dd).
+    from .records.shapes import zoho_plain
+    zone = rt.services.zone()
+    return from_plain(call(spec.name, tuple(zoho_plain(a, zone) for a in args), rt))
 
 
 def _base_name(dotted: str) -> str:

@@ -173,3 +173,12 @@ def test_fixture_records_keep_their_ids():
     assert run(store, 'return zoho.crm.getRecordById("Leads", 1).get("Company");') == "Zylker"
     with pytest.raises(ValueError, match="records.Leads must be a list"):
         fixture_records({"Leads": {"id": "1"}})
+
+
+def test_dates_are_stored_in_zoho_formats(store):
+    got = run(store, 'c = zoho.crm.createRecord("Deals", {"Deal_Name": "D", "Stage": "New", '
+                     '"Closing_Date": \'01-Mar-2026\'.toDate(), '
+                     '"Call_At": \'01-Mar-2026 10:20:30\'.toDateTime()});\n'
+                     'return zoho.crm.getRecordById("Deals", c.get("id"));')
+    assert got["Closing_Date"] == "2026-03-01"
+    assert got["Call_At"] == "2026-03-01T10:20:30-08:00"  # the run's zone, Pacific by default

@@ -44,3 +44,25 @@ def delete_success(record_id: str) -> dict:
 def delete_failure(record_id: str) -> dict:
     return {"code": "INVALID_DATA", "details": {"id": str(record_id)},
             "message": "record not deleted", "status": "error"}
+
+
+def zoho_plain(value, zone=None, depth: int = 0):
+    """A task argument as plain data in Zoho's API formats: a DATE as `yyyy-MM-dd`, a
+    DATE-TIME as ISO 8601 with the offset of `zone` (the run's time zone), the rest as
+    `to_plain` gives it."""
+    import datetime as _dt
+
+    from delugelang.values import to_plain
+    if depth > 200:
+        return to_plain(value)
+    if type(value) is _dt.datetime:
+        if value.tzinfo is None and zone is not None:
+            value = value.replace(tzinfo=zone)
+        return value.isoformat(timespec="seconds")
+    if type(value) is _dt.date:
+        return value.isoformat()
+    if type(value) is dict:
+        return {to_plain(k): zoho_plain(v, zone, depth + 1) for k, v in value.items()}
+    if type(value) is list:
+        return [zoho_plain(v, zone, depth + 1) for v in value]
+    return to_plain(value)
