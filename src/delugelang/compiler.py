@@ -74,7 +74,7 @@ def _check_return(rt, value, type_word):
 
 
 BASE_HELPERS = {
-    "op_add": ops.add, "op_sub": ops.sub, "op_mul": ops.mul, "op_div": ops.div,
+    "op_add": ops.add, "op_concat": ops.concat, "op_sub": ops.sub, "op_mul": ops.mul, "op_div": ops.div,
     "op_mod": ops.mod, "op_neg": ops.neg, "op_pos": ops.pos, "op_not": ops.not_,
     "op_eq": ops.eq, "op_ne": ops.ne, "op_lt": ops.lt, "op_le": ops.le, "op_gt": ops.gt,
     "op_ge": ops.ge, "op_truth": ops.truth, "op_isnull": ops.is_null, "op_each": ops.each,
@@ -260,7 +260,16 @@ class Compiler:
         node = self.expr(e)
         if _is_boolean(e):
             return node
-        return _at(_call("op_truth", _name("rt"), node), e.span)
+        # `(t := X) is True or (t is not False and op_truth(rt, t))`: true and false pass
+        # without a call; anything else gets op_truth's error.
+        temp = self.temp()
+        check = ast.BoolOp(ast.Or(), [
+            ast.Compare(ast.NamedExpr(_name(temp, ast.Store()), node), [ast.Is()],
+                        [ast.Constant(True)]),
+            ast.BoolOp(ast.And(), [
+                ast.Compare(_name(temp), [ast.IsNot()], [ast.Constant(False)]),
+                _at(_call("op_truth", _name("rt"), _name(temp)), e.span)])])
+        return _at(check, e.span)
 
     def e_Literal(self, e):
         if e.kind == "decimal":
@@ -278,8 +287,11 @@ class Compiler:
         if inline.is_integer_tree(e) or inline.is_integer_comparison(e):
             return _at(inline.integer_tree(e, self.helper_tree(e), _var, self.temp), e.op_span)
         left, right = self.expr(e.left), self.expr(e.right)
+        if e.op == "+" and (_is_text_literal(e.left) or _is_text_literal(e.right)):
+            return _at(_call("op_concat", _name("rt"), left, right), e.op_span)
         helper = _BINARY_HELPERS[e.op]
-        fast = inline.binary(e.op, e.left, e.right, left, right, helper, self.temp)
+        fast = inline.binary(e.op, e.left, e.right, left, right, helper, self.temp) or \
+            inline.mixed(e.op, e.left, e.right, left, right, helper, self.temp)
         if fast is not None:
             return _at(fast, e.op_span)
         return _at(_call(helper, _name("rt"), left, right), e.op_span)
@@ -413,6 +425,10 @@ def _segments(stmts) -> list[list]:
     if current:
         segments.append(current)
     return segments
+
+
+def _is_text_literal(e: n.Node) -> bool:
+    return type(e) is n.Literal and e.kind == "text"
 
 
 def _is_boolean(e: n.Node) -> bool:

@@ -91,6 +91,41 @@ def binary(op: str, left_node: n.Node, right_node: n.Node, left: ast.expr, right
     return ast.IfExp(test=test, body=fast, orelse=fallback)
 
 
+def mixed(op: str, left_node: n.Node, right_node: n.Node, left: ast.expr, right: ast.expr,
+          helper: str, temp) -> ast.expr | None:
+    """`+ - * %` and `< <= > >=` whose operands are any expressions (calls, fields...):
+    each operand is evaluated once into a temporary, then the NUMBER case runs inline."""
+    if op not in _ARITHMETIC and op not in _ORDER and op != "%":
+        return None
+    a, b = Operand(left, temp), Operand(right, temp)
+    a_const, b_const = _int_constant(left_node) is not None, _int_constant(right_node) is not None
+    if a_const and b_const:
+        return None
+    fallback = ast.Call(_load(helper), [_load("rt"), a.again(), b.again()], [])
+    if a_const:
+        checks = [_type_is(b.first(), "op_int")]
+    elif b_const:
+        checks = [_type_is(a.first(), "op_int")]
+    else:
+        checks = [ast.Compare(ast.Call(_load("op_type"), [a.first()], []), [ast.Is(), ast.Is()],
+                              [ast.Call(_load("op_type"), [b.first()], []), _load("op_int")])]
+    if op in _ORDER:
+        fast = ast.Compare(a.again(), [_ORDER[op]()], [b.again()])
+        return ast.IfExp(test=checks[0], body=fast, orelse=fallback)
+    result = temp()
+    if op == "%":
+        checks.append(ast.Compare(a.again(), [ast.GtE()], [ast.Constant(0)]))
+        if not (b_const and right_node.value > 0):
+            checks.append(ast.Compare(b.again(), [ast.Gt()], [ast.Constant(0)]))
+        fast = ast.BinOp(a.again(), ast.Mod(), b.again())
+        return ast.IfExp(test=ast.BoolOp(ast.And(), checks), body=fast, orelse=fallback)
+    checks.append(ast.Compare(ast.Constant(INT_MIN), [ast.LtE(), ast.LtE()],
+                              [ast.NamedExpr(_store(result),
+                                             ast.BinOp(a.again(), _ARITHMETIC[op](), b.again())),
+                               ast.Constant(INT_MAX)]))
+    return ast.IfExp(test=ast.BoolOp(ast.And(), checks), body=_load(result), orelse=fallback)
+
+
 def is_integer_tree(e: n.Node) -> bool:
     """Whether `e` is `+ - * %` over variables and NUMBER constants only (so it can be
     evaluated twice without side effects), with at least one operator."""

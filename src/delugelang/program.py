@@ -114,6 +114,9 @@ class Program:
         limits = limits or CRM
         rt = Run(limits, services or NO_SERVICES)
         rt.record = from_plain(record or {})
+        if type(rt.record) is not dict:
+            raise DelugeError("the record must be a map of field names to values, like "
+                              "{\"First_Name\": \"Ada\"}")
         entry, info = self._entry(function)
         argv = self._bind(info, args or {}, rt.record, preset or {})
         started = time.perf_counter()
@@ -145,7 +148,7 @@ class Program:
                                   "arguments; declare one, like: void f(string name) { ... }")
             return []
         known = {name for _, name in info.params}
-        unknown = sorted((set(args) | set(preset)) - known)
+        unknown = sorted((set(args) | set(preset)) - known) if args or preset else ()
         if unknown:
             raise DelugeError(f"function {info.qualified_name} has no argument "
                               f"{', '.join(repr(u) for u in unknown)} "

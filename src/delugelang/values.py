@@ -303,7 +303,9 @@ def json_size_bound(value, budget: int, depth: int = 0) -> int:
     if t is list or t is TypedList:
         total = 2 + len(value)
         for v in value:
-            total += json_size_bound(v, budget, depth + 1)
+            tv = type(v)
+            total += 6 * len(v) + 2 if tv is str else \
+                20 if tv is int or tv is bool or v is None else json_size_bound(v, budget, depth + 1)
             if total > budget:
                 break
         return total
@@ -311,13 +313,29 @@ def json_size_bound(value, budget: int, depth: int = 0) -> int:
         total = 2 + 2 * len(value)
         for k, v in value.items():
             key = k if type(k) is str else to_text(key_out(k))
-            total += 6 * len(key) + 2 + json_size_bound(v, budget, depth + 1)
+            tv = type(v)
+            total += 6 * len(key) + 2 + (
+                6 * len(v) + 2 if tv is str else
+                20 if tv is int or tv is bool or v is None else json_size_bound(v, budget, depth + 1))
             if total > budget:
                 break
         return total
     if t is Collection:
         return json_size_bound(value.items, budget, depth + 1)
     return 6 * len(to_text(value)) + 2
+
+
+_PLAIN_SCALARS = frozenset((str, bool, type(None)))
+_TEXT_ONLY = frozenset((str,))
+_NUMBER_ONLY = frozenset((int,))
+
+
+def _all_plain(values) -> bool:
+    """Whether every value is TEXT, BOOLEAN, null, or (all of them) 64-bit NUMBERs."""
+    kinds = set(map(type, values))
+    if kinds <= _PLAIN_SCALARS:
+        return True
+    return kinds == _NUMBER_ONLY and INT_MIN <= min(values) and max(values) <= INT_MAX
 
 
 def from_plain(data, depth: int = 0):
@@ -334,12 +352,16 @@ def from_plain(data, depth: int = 0):
     if t is Decimal:
         return data
     if t is list or t is tuple:
-        # Texts, booleans, nulls and 64-bit numbers are Deluge values as they are.
-        # (The test is spelled out here: a call per element would double the cost.)
+        # Texts, booleans, nulls and 64-bit numbers are Deluge values as they are: a
+        # collection of only those is copied at C speed, anything else element by element.
+        if _all_plain(data):
+            return list(data)
         return [v if ((tv := type(v)) is str or tv is bool or v is None
                       or (tv is int and INT_MIN <= v <= INT_MAX)) else from_plain(v, depth + 1)
                 for v in data]
     if t is dict:
+        if _all_plain(data.values()) and set(map(type, data)) <= _TEXT_ONLY:
+            return dict(data)
         return {k if type(k) is str else key_in(from_plain(k, depth + 1)):
                 v if ((tv := type(v)) is str or tv is bool or v is None
                       or (tv is int and INT_MIN <= v <= INT_MAX)) else from_plain(v, depth + 1)
