@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/dg run samples/welcome.dg --record Contacts=samples/contact.json
+	$(BIN)/python samples/google-contacts/demo.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
