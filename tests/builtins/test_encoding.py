@@ -162,6 +162,87 @@ def test_aes_errors():
     assert out != "hello world, a longer text"
 
 
+def _pbkdf2_cbc(key: str, text: str, iv: bytes, iterations: int) -> str:
+    """The documented-here derivation, computed independently of the engine."""
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    aes_key = hashlib.pbkdf2_hmac("sha256", key.encode(), iv, iterations, 16)
+    padder = padding.PKCS7(128).padder()
+    plain = padder.update(text.encode()) + padder.finalize()
+    enc = Cipher(algorithms.AES(aes_key), modes.CBC(iv)).encryptor()
+    return base64.b64encode(enc.update(plain) + enc.finalize()).decode()
+
+
+def test_aes128_iteration_count_derives_the_key():
+    # aesencode128.html: a 4th argument, <iteration_count> (TEXT, default 0).
+    iv = "0000000000000000"
+    sealed = task("zoho.encryption.aesEncode128", "passkey", "Confidential details", iv, 10)
+    assert sealed == _pbkdf2_cbc("passkey", "Confidential details", iv.encode(), 10)
+    assert task("zoho.encryption.aesEncode128", "passkey", "Confidential details", iv, "10") \
+        == sealed
+    assert task("zoho.encryption.aesDecode128", "passkey", sealed, iv, " 10 ") == \
+        "Confidential details"
+    # A different count is a different key; 0 (the default) is the key without derivation.
+    assert task("zoho.encryption.aesEncode128", "passkey", "Confidential details", iv, 11) \
+        != sealed
+    assert task("zoho.encryption.aesEncode128", "passkey", "x", iv, 0) == \
+        task("zoho.encryption.aesEncode128", "passkey", "x", iv) == \
+        task("zoho.encryption.aesEncode128", "passkey", "x", iv, None)
+    try:
+        wrong = task("zoho.encryption.aesDecode128", "passkey", sealed, iv, 11)
+    except ScriptError:
+        wrong = None
+    assert wrong != "Confidential details"
+
+
+def test_aes128_iteration_count_without_an_iv():
+    # Without an IV the random one is the salt, stored in front as for a count of 0.
+    sealed = task("zoho.encryption.aesEncode128", "passkey", "Secret é", None, 200)
+    raw = base64.b64decode(sealed)
+    assert base64.b64encode(raw[16:]).decode() == _pbkdf2_cbc("passkey", "Secret é", raw[:16], 200)
+    assert task("zoho.encryption.aesDecode128", "passkey", sealed, None, "200") == "Secret é"
+
+
+@pytest.mark.parametrize("name", ["aesEncode128", "aesDecode128"])
+@pytest.mark.parametrize("iv, count, words", [
+    (None, 201, "without an initialisation vector the iteration count cannot exceed 200"),
+    (None, "201", "cannot exceed 200, not 201"),
+    ("0000000000000000", 100_001, "cannot exceed 100,000 in this engine"),
+    ("0000000000000000", -1, "cannot be negative"),
+    ("0000000000000000", "ten", 'must be a whole number, not TEXT "ten"'),
+    ("0000000000000000", "1.5", "must be a whole number"),
+    ("0000000000000000", True, "must be a whole number, not BOOLEAN"),
+    ("0000000000000000", "9" * 40, "must be a whole number"),
+])
+def test_aes128_bad_iteration_counts(name, iv, count, words):
+    sealed = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+    value_arg = "text" if name.startswith("aesEncode") else sealed
+    with pytest.raises(ScriptError) as info:
+        task(f"zoho.encryption.{name}", "passkey", value_arg, iv, count)
+    assert info.value.message.startswith(f"zoho.encryption.{name}:")
+    assert words in info.value.message
+
+
+def test_aes128_without_an_iv_refuses_more_than_500kb():
+    big = "a" * (500 * 1024 + 1)
+    with pytest.raises(ScriptError) as info:
+        task("zoho.encryption.aesEncode128", "passkey", big)
+    assert "cannot exceed 500KB" in info.value.message
+    assert task("zoho.encryption.aesDecode128", "passkey",
+                task("zoho.encryption.aesEncode128", "passkey", big, "0000000000000000"),
+                "0000000000000000") == big
+    assert task("zoho.encryption.aesEncode128", "passkey", big[:-1])
+
+
+def test_iteration_count_is_only_for_the_128_bit_tasks():
+    assert delugelang.compile('return zoho.encryption.aesEncode128("k", "v", null, 5);')
+    with pytest.raises(DelugeError) as info:
+        delugelang.compile('return zoho.encryption.aesEncode("k", "v", null, 5);')
+    assert "zoho.encryption.aesEncode takes 2 to 3 arguments" in info.value.message
+    assert value('zoho.encryption.aesDecode128("k", zoho.encryption.aesEncode128("k", "hi", '
+                 '"abcdefghijklmnop", "3"), "abcdefghijklmnop", 3)') == "hi"
+
+
 # ---------------------------------------------------------------- task forms in scripts
 
 @pytest.mark.parametrize("expr, expected", [

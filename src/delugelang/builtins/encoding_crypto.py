@@ -13,6 +13,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import re
 
 from ..errors import ScriptError
 from ..values import to_text, type_name
@@ -169,6 +170,15 @@ def base32_decode(rt, value, charset=None):
 
 # ---------------------------------------------------------------- AES
 
+# aesencode128.html / aesdecode128.html: with a null IV, an <encryption_value> over 500KB
+# or an <iteration_count> over 200 is an execution error.
+_NO_IV_VALUE_LIMIT = 500 * 1024
+_NO_IV_ITERATION_LIMIT = 200
+# The pages set no iteration limit when an IV is given. Key derivation is one uninterrupted
+# computation the time budget cannot sample, so the sandbox caps it (docs/deviations.md).
+_ITERATION_LIMIT = 100_000
+
+
 def _aes_key(key, op: str, bits: int | None) -> bytes:
     """The AES key: the key text's UTF-8 bytes when they are 16, 24 or 32 long (exactly
     16 for the 128-bit tasks); any other key is stretched with SHA-256 [inf]."""
@@ -180,6 +190,40 @@ def _aes_key(key, op: str, bits: int | None) -> bytes:
     return raw if len(raw) in (16, 24, 32) else hashlib.sha256(raw).digest()
 
 
+def _derived_key(key, op: str, bits: int | None, iterations: int, salt: bytes) -> bytes:
+    """With an iteration count of 0 (the documented default) the key is _aes_key's. A count
+    n > 0 is "the number of times the function is repeatedly performed to produce the final
+    encryption key" [doc: aesencode128.html]; the page does not name the function, so this
+    is PBKDF2-HMAC-SHA256 over the key text with n iterations, salted with the IV
+    (docs/deviations.md)."""
+    if iterations == 0:
+        return _aes_key(key, op, bits)
+    _aes_key(key, op, bits)  # the same empty-key check
+    return hashlib.pbkdf2_hmac("sha256", _message(key, op), salt, iterations, 16)
+
+
+def _iterations(count, op: str, iv_given: bool) -> int:
+    """The optional iteration count: documented as TEXT, a NUMBER is taken too; null is 0."""
+    if count is None:
+        return 0
+    if type(count) is int:
+        value = count
+    elif type(count) is str and re.fullmatch(r"\s*[+-]?\d{1,12}\s*", count):
+        value = int(count)
+    else:
+        raise ScriptError(f"{op}: the iteration count must be a whole number, not "
+                          f"{type_name(count)} \"{to_text(count)}\"")
+    if value < 0:
+        raise ScriptError(f"{op}: the iteration count cannot be negative, not {value}")
+    if not iv_given and value > _NO_IV_ITERATION_LIMIT:
+        raise ScriptError(f"{op}: without an initialisation vector the iteration count "
+                          f"cannot exceed {_NO_IV_ITERATION_LIMIT}, not {value}")
+    if value > _ITERATION_LIMIT:
+        raise ScriptError(f"{op}: the iteration count cannot exceed {_ITERATION_LIMIT:,} "
+                          f"in this engine, not {value}")
+    return value
+
+
 def _aes_iv(iv, op: str) -> bytes | None:
     if iv is None:
         return None
@@ -189,40 +233,58 @@ def _aes_iv(iv, op: str) -> bytes | None:
     return raw
 
 
+_ENCODE_DOC = (
+    "AES-CBC with PKCS#7 padding, base64 output; the IV, when given, must be 16 characters "
+    "[doc: https://zoho.com/deluge/help/functions/encryption/{page}.html]. Without an IV a "
+    "random one from the host's random service is put in front of the ciphertext, so "
+    "{decode} can read it back (the sizes match the page's examples). Zoho does not document "
+    "how the key text becomes an AES key, so ciphertexts are not interchangeable with Zoho's "
+    "(docs/deviations.md). {key}\n\n"
+    ">>> {decode_op}(\"k\", {op}(\"k\", \"hi\"))\n\"hi\"\n")
+_KEY_256 = "A key of 16, 24 or 32 bytes is used as it is; others are stretched with SHA-256."
+_KEY_128 = (
+    "The key is 16 bytes (other keys are stretched with SHA-256). The optional 4th argument, "
+    "iteration_count (default 0), derives the key with PBKDF2-HMAC-SHA256 salted with the IV; "
+    "without an IV it may be at most 200, and the text at most 500KB, as documented.")
+_ITERATION_EXAMPLE = (
+    "\n>>> zoho.encryption.aesEncode128(\"passkey\", \"Confidential details\", "
+    "\"0000000000000000\", 10)\n\"68eOwFCuT8qkldCKd5xGTdXEg4cK5F7l2cgi2eBMmo4=\"\n"
+    ">>> zoho.encryption.aesDecode128(\"passkey\", zoho.encryption.aesEncode128(\"passkey\", "
+    "\"hi\", null, \"200\"), null, \"200\")\n\"hi\"\n")
+
+
 def _aes_encode(op: str, bits: int | None):
-    def task(rt, key, value, iv=None):
+    def task(rt, key, value, iv=None, iteration_count=None):
         from cryptography.hazmat.primitives import padding
         from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
         data = _message(value, op)
         rt.check_text(len(data) * 2 + 64)
         given = _aes_iv(iv, op)
+        iterations = _iterations(iteration_count, op, given is not None)
+        if bits == 128 and given is None and len(data) > _NO_IV_VALUE_LIMIT:
+            raise ScriptError(f"{op}: without an initialisation vector the text to encrypt "
+                              f"cannot exceed 500KB")
         vector = given or rt.random.getrandbits(128).to_bytes(16, "big")
         padder = padding.PKCS7(128).padder()
         plain = padder.update(data) + padder.finalize()
-        enc = Cipher(algorithms.AES(_aes_key(key, op, bits)), modes.CBC(vector)).encryptor()
+        aes_key = _derived_key(key, op, bits, iterations, vector)
+        enc = Cipher(algorithms.AES(aes_key), modes.CBC(vector)).encryptor()
         sealed = enc.update(plain) + enc.finalize()
         return base64.b64encode(sealed if given else vector + sealed).decode("ascii")
 
     task.__name__ = op.rsplit(".", 1)[-1]
-    task.__doc__ = ("AES-CBC with PKCS#7 padding, base64 output; the IV, when given, must "
-                    "be 16 characters [doc: https://zoho.com/deluge/help/functions/encryption/"
-                    "aesencode.html]. Without an IV a random one from the host's random "
-                    "service is put in front of the ciphertext, so aesDecode can read it back "
-                    "(the sizes match the page's examples). Zoho does not document how the key "
-                    "text becomes an AES key, so ciphertexts are not interchangeable with "
-                    "Zoho's (docs/deviations.md). "
-                    + ("The key is 16 bytes (other keys are stretched with SHA-256)."
-                       if bits == 128 else
-                       "A key of 16, 24 or 32 bytes is used as it is; others are stretched "
-                       "with SHA-256.")
-                    + f"\n\n>>> {op.replace('Encode', 'Decode')}(\"k\", {op}(\"k\", \"hi\"))"
-                    "\n\"hi\"\n")
+    decode_op = op.replace("Encode", "Decode")
+    task.__doc__ = _ENCODE_DOC.format(
+        page=task.__name__.lower(), decode=decode_op.rsplit(".", 1)[-1], decode_op=decode_op,
+        op=op, key=_KEY_128 if bits == 128 else _KEY_256)
+    if bits == 128:
+        task.__doc__ += _ITERATION_EXAMPLE
     return task
 
 
 def _aes_decode(op: str, bits: int | None):
-    def task(rt, key, value, iv=None):
+    def task(rt, key, value, iv=None, iteration_count=None):
         from cryptography.hazmat.primitives import padding
         from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
@@ -233,11 +295,13 @@ def _aes_decode(op: str, bits: int | None):
         except (binascii.Error, ValueError):
             raise ScriptError(f"{op}: the encrypted value is not valid base64") from None
         given = _aes_iv(iv, op)
+        iterations = _iterations(iteration_count, op, given is not None)
         if given is None:
             given, sealed = sealed[:16], sealed[16:]
         if len(given) != 16 or not sealed or len(sealed) % 16:
             raise ScriptError(f"{op}: the encrypted value is damaged or was not made by aesEncode")
-        dec = Cipher(algorithms.AES(_aes_key(key, op, bits)), modes.CBC(given)).decryptor()
+        aes_key = _derived_key(key, op, bits, iterations, given)
+        dec = Cipher(algorithms.AES(aes_key), modes.CBC(given)).decryptor()
         unpadder = padding.PKCS7(128).unpadder()
         try:
             plain = unpadder.update(dec.update(sealed) + dec.finalize()) + unpadder.finalize()
@@ -247,9 +311,11 @@ def _aes_decode(op: str, bits: int | None):
 
     task.__name__ = op.rsplit(".", 1)[-1]
     encode = op.replace("Decode", "Encode")
+    extra = (" The optional 4th argument, iteration_count, must be the one used to encrypt "
+             "[doc: aesdecode128.html]." if bits == 128 else "")
     task.__doc__ = ("The inverse of the matching aesEncode task: the same key (and IV, if one "
                     "was given) reads the text back; a wrong key or damaged input is a runtime "
-                    f"error.\n\n>>> {op}(\"k\", {encode}(\"k\", \"hi\"))\n\"hi\"\n")
+                    f"error.{extra}\n\n>>> {op}(\"k\", {encode}(\"k\", \"hi\"))\n\"hi\"\n")
     return task
 
 
@@ -278,8 +344,8 @@ ENCRYPTION_TASKS = {
     "zoho.encryption.base32decode": (base32_decode, 1, 2),
     "zoho.encryption.aesencode": (aes_encode, 2, 3),
     "zoho.encryption.aesdecode": (aes_decode, 2, 3),
-    "zoho.encryption.aesencode128": (aes_encode128, 2, 3),
-    "zoho.encryption.aesdecode128": (aes_decode128, 2, 3),
+    "zoho.encryption.aesencode128": (aes_encode128, 2, 4),
+    "zoho.encryption.aesdecode128": (aes_decode128, 2, 4),
 }
 
 # The documented spellings, used in messages (reference §7.10 casing note: the hash and HMAC
