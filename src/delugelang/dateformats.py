@@ -80,16 +80,36 @@ _ORDERS = {"-": ("mdy", "dmy", "ymd"), "/": ("mdy", "dmy", "ymd"),
            ".": ("dmy", "mdy", "ymd"), " ": ("dmy",)}
 
 
-def parse_literal(text: str):
+def parse_literal(text: str, today: _dt.date | None = None):
     """A date (datetime.date), a date-time (datetime.datetime), a time, or None if `text`
     is not a valid Deluge date-time literal (then the literal stays TEXT: reference §2, and
-    the date functions re-read it at run time to raise or return null as documented)."""
+    the date functions re-read it at run time to raise or return null as documented).
+    `today` places two-digit years (the run's date, rt.now()); without it the system date
+    does, for host input read before any run exists."""
     if len(text) > 60 or not any(c.isdigit() for c in text):
         return None
     try:
-        return _parse_cached(text, _dt.date.today())
+        return _parse_cached(text, _dt.date.today() if today is None else today)
     except DateProblem:
         return None
+
+
+# Two dates whose two-digit-year windows ([year - 80, year + 20), two_digit_year) do not
+# overlap: a literal with a two-digit year reads differently against each.
+_WINDOW_PROBES = (_dt.date(2000, 1, 1), _dt.date(2100, 1, 1))
+
+
+def needs_run_date(text: str) -> bool:
+    """True when what the literal means depends on today's date (a two-digit year), so it
+    must be read when the script runs, against the run's clock, not when it compiles."""
+    first, second = (parse_literal(text, probe) for probe in _WINDOW_PROBES)
+    return first != second
+
+
+def literal_for_run(rt, text: str):
+    """A quoted literal read against the run's date: its value, or the text itself."""
+    value = parse_literal(text, rt.now().date())
+    return text if value is None else value
 
 
 def parse_text(text: str, today: _dt.date):

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 import delugelang
-from delugelang.dateformats import DateProblem, parse_literal, parse_text
+from delugelang.dateformats import DateProblem, needs_run_date, parse_literal, parse_text
 from delugelang.errors import DelugeError, ScriptError
 
 # 2026-03-08 09:30 UTC is 01:30 PST, half an hour before the spring-forward gap.
@@ -96,6 +96,41 @@ def test_two_digit_years_follow_java():
     assert value("toDate(\"01/01/46\", \"dd/MM/yy\")") == "01-Jan-2046"
     assert value("toDate(\"09/03/46\", \"dd/MM/yy\")") == "09-Mar-1946"
     assert value("toDate(\"09/03/1946\", \"dd/MM/yy\")") == "09-Mar-1946"
+
+
+def test_two_digit_year_literals_follow_the_runs_clock():
+    # One compiled program, two frozen clocks: 8 March 2026 puts '09-Mar-46' in 1946, and
+    # 10 March 2026 (window from 10 March 1946) puts it in 2046. The system date plays no part.
+    program = delugelang.compile("d = '09-Mar-46'; t = '09-Mar-46 10:15:00';\n"
+                                 "return {\"d\": d.getYear(), \"t\": t.toString(\"yyyy HH:mm\")};")
+
+    def at(day: int):
+        when = dt.datetime(2026, 3, day, 12, 0, tzinfo=dt.timezone.utc)
+        return program.run(services=delugelang.Services(clock=lambda: when,
+                                                        timezone="UTC")).plain_value()
+
+    assert at(8) == {"d": 1946, "t": "1946 10:15"}
+    assert at(10) == {"d": 2046, "t": "2046 10:15"}
+    assert at(8) == {"d": 1946, "t": "1946 10:15"}
+
+
+def test_a_two_digit_year_literal_can_be_a_date_on_one_day_and_text_on_another():
+    # 29 February of '00': 2000 is a leap year, 2100 (the reading from 2081 on) is not, so
+    # there the literal stays TEXT (reference §2).
+    program = delugelang.compile("return '29-Feb-00' + \"\";")
+    for year, expected in ((2026, "29-Feb-2000"), (2081, "29-Feb-00")):
+        when = dt.datetime(year, 1, 1, tzinfo=dt.timezone.utc)
+        assert program.run(services=delugelang.Services(clock=lambda: when, timezone="UTC")
+                           ).plain_value() == expected
+
+
+@pytest.mark.parametrize("text, needed", [
+    ("09-Mar-46", True), ("01/02/03", True), ("09-Mar-46 10:15:00", True), ("29-Feb-00", True),
+    ("09-Mar-1946", False), ("2026-03-08", False), ("10:30", False), ("hello", False),
+    ("31-Feb-2026", False),
+])
+def test_only_two_digit_year_literals_wait_for_the_run(text, needed):
+    assert needs_run_date(text) is needed
 
 
 def test_literal_types():
