@@ -20,7 +20,7 @@ sys.path.insert(0, str(HERE))
 import compile_bench  # noqa: E402
 import startup  # noqa: E402
 import workflow_bench  # noqa: E402
-from harness import interleaved  # noqa: E402
+from harness import interleaved, median_of  # noqa: E402
 from programs import WORKLOADS  # noqa: E402
 
 import delugelang  # noqa: E402
@@ -44,7 +44,7 @@ def run_workload(w, scale: float, rounds: int) -> dict:
     program = delugelang.compile(w.source, f"<{w.key}>")
     if w.key == "B1":
         def deluge():
-            return program.run({"nums": data}, limits=B1_LIMITS).value
+            return w.deluge_call(program, data, B1_LIMITS)
     else:
         def deluge():
             return w.deluge_call(program, data)
@@ -60,6 +60,13 @@ def run_workload(w, scale: float, rounds: int) -> dict:
     return {"key": w.key, "title": w.title, "size": size, "rounds": rounds,
             "deluge_ms": pair.deluge * 1000 / calls, "python_ms": pair.python * 1000 / calls,
             "ratio": pair.ratio, "unit": "ms per call" if w.per_call else "ms"}
+
+
+def conversion(size: int, rounds: int) -> dict:
+    """What a host pays to hand a list of `size` numbers to a run as plain Python data."""
+    from delugelang.values import from_plain
+    data = list(range(size))
+    return {"size": size, "ms": median_of(lambda: from_plain(data), rounds) * 1000}
 
 
 def check(name: str, measured: float) -> dict:
@@ -96,6 +103,11 @@ def main(argv=None) -> int:
         checks.append(c)
         print(f"{w.key:4} {w.title:38} {r['deluge_ms']:10.3f}ms {r['python_ms']:10.3f}ms "
               f"{r['ratio']:6.2f}x  <= {c['limit']:g}x {_verdict(c)}")
+    if results.get("B1"):
+        r = conversion(results["B1"]["size"], args.rounds)
+        results["conversion"] = r
+        print(f"     host list conversion ({r['size']:,} numbers, not in B1-B3) "
+              f"{r['ms']:7.3f}ms")
     if selected("B5"):
         lines = max(int(500 * args.scale), 20) if args.scale < 1 else 500
         r = compile_bench.measure(lines, max(args.rounds, 3))

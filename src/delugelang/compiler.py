@@ -22,7 +22,7 @@ from .builtins.registry import METHODS, FunctionSpec, function_caller, lookup_fu
     method_dispatcher
 from .builtins.typed import new_typed_list
 from .checker import CONTEXT_NAMES, FunctionTable, dotted_path, is_system_variable
-from .dateformats import parse_literal
+from .dateformats import literal_for_run, needs_run_date, parse_literal
 from .errors import ScriptError
 from .values import DEC, Collection, ErrorValue, to_text, type_name
 
@@ -82,7 +82,8 @@ BASE_HELPERS = {
     "op_new_collection": _new_collection, "op_typed_list": new_typed_list,
     "op_throw": _throw, "op_catch": _enter_catch, "op_sysvar": _run_sysvar,
     "op_task": tasks.run_task, "op_block_task": tasks.run_block_task,
-    "op_return": _check_return, "op_record_field": dict.get, "ScriptError": ScriptError,
+    "op_return": _check_return, "op_record_field": dict.get,
+    "op_lookup": dict.get, "ScriptError": ScriptError,
     **inline.INLINE_HELPERS,
 }
 
@@ -277,6 +278,9 @@ class Compiler:
         return ast.Constant(e.value)
 
     def e_QuotedLiteral(self, e):
+        if needs_run_date(e.text):  # a two-digit year: read it against the run's clock
+            reader = self.helper("lit", "run date", lambda: literal_for_run)
+            return _call(reader, _name("rt"), ast.Constant(e.text))
         value = parse_literal(e.text)
         return self.constant(e.text if value is None else value)
 
@@ -353,13 +357,24 @@ class Compiler:
         if isinstance(spec, FunctionSpec):
             ident = self.helper("fn", spec.name.lower(), lambda: function_caller(spec))
         else:
-            ident = self.method_helper(e.name, len(e.args) - 1)
+            if e.args:
+                return self.method_call(e.name, e.args[0], e.args[1:])
+            ident = self.helper("m", e.name.lower(), lambda: method_dispatcher(e.name))
         return _call(ident, _name("rt"), *self.args(e.args))
 
-    def method_helper(self, name: str, argc: int) -> str:
-        """The dispatcher of method `name` for call sites passing `argc` arguments."""
-        return self.helper("m", (name.lower(), argc), lambda: inline.method_caller(
-            METHODS[name.lower()], method_dispatcher(name), argc))
+    def method_call(self, name: str, receiver, args) -> ast.expr:
+        """`op_lookup(m_1, op_type(t_1 := recv), m_2)(rt, t_1, args...)`: the receiver type
+        picks the implementation from a table of those that take this many arguments
+        (arity settled at compile time); any other receiver goes to the full dispatcher
+        `m_2`, which runs it or raises Deluge's error."""
+        key = name.lower()
+        table = self.helper("m", (key, len(args)),
+                            lambda: inline.method_table(METHODS[key], len(args)))
+        generic = self.helper("m", key, lambda: method_dispatcher(name))
+        temp = self.temp()
+        recv = ast.NamedExpr(_name(temp, ast.Store()), self.expr(receiver))
+        impl = _call("op_lookup", _name(table), _call("op_type", recv), _name(generic))
+        return ast.Call(func=impl, args=[_name("rt"), _name(temp)] + self.args(args), keywords=[])
 
     def user_call(self, fn: n.FunctionDef, args) -> ast.expr:
         """`(f_1(rt, a, b, n_steps), n_steps := rt.steps)[0]`: the callee continues our step
@@ -377,9 +392,7 @@ class Compiler:
                 args = ast.Tuple(self.args(e.args), ast.Load())
                 return _call("op_task", _name("rt"), ast.Constant(tasks.lookup(dotted).name), args)
             return self.user_call(self.functions.find_qualified(path + (e.name,)), e.args)
-        ident = self.method_helper(e.name, len(e.args))
-        call = _call(ident, _name("rt"), self.expr(e.receiver), *self.args(e.args))
-        return _at(call, e.name_span)
+        return _at(self.method_call(e.name, e.receiver, e.args), e.name_span)
 
     def e_Field(self, e):
         path = dotted_path(e, self._is_local)

@@ -196,26 +196,8 @@ def _steps(e: n.Node, checks: list, names: list, var, temp) -> ast.expr:
     return _load(result)
 
 
-def method_caller(spec, generic, argc: int):
-    """A method dispatcher for call sites with `argc` arguments: a table of the receiver
-    types whose implementation accepts that many, so the arity is settled at compile time.
-    Other receivers (and their errors) go to the generic dispatcher."""
-    table = {t: impl for t, (impl, lo, hi) in spec.impls.items()
-             if lo <= argc and (hi is None or argc <= hi)}
-    get = table.get
-    if argc == 0:
-        def call0(rt, recv):
-            impl = get(recv.__class__)
-            return generic(rt, recv) if impl is None else impl(rt, recv)
-        return call0
-    if argc == 1:
-        def call1(rt, recv, a):
-            impl = get(recv.__class__)
-            return generic(rt, recv, a) if impl is None else impl(rt, recv, a)
-        return call1
-    if argc == 2:
-        def call2(rt, recv, a, b):
-            impl = get(recv.__class__)
-            return generic(rt, recv, a, b) if impl is None else impl(rt, recv, a, b)
-        return call2
-    return generic
+def method_table(spec, argc: int) -> dict:
+    """Receiver type -> implementation, for the types whose implementation of this method
+    accepts `argc` arguments."""
+    return {t: impl for t, (impl, lo, hi) in spec.impls.items()
+            if lo <= argc and (hi is None or argc <= hi)}
