@@ -200,3 +200,16 @@ def test_concurrent_writers_get_unique_ids(tmp_path):
         t.join()
     assert errors == [] and len(set(ids)) == 60
     assert len(RecordStore.open(tmp_path).list("Leads")) == 60
+
+
+def test_an_overlay_reads_through_and_keeps_writes_to_itself(tmp_path):
+    from delugelang.records import OverlayBackend
+    base = RecordStore.open(tmp_path)
+    kept = base.create("Leads", {"Last_Name": "Base"})
+    dry = RecordStore(OverlayBackend(base.backend))
+    dry.update("Leads", kept["id"], {"Phone": "1"})
+    new = dry.create("Leads", {"Last_Name": "Dry"})
+    assert dry.delete("Leads", kept["id"]) is True
+    assert [r["Last_Name"] for r in dry.list("Leads")] == ["Dry"]
+    assert base.get("Leads", kept["id"]) == kept and base.get("Leads", new["id"]) is None
+    assert [r["Last_Name"] for r in base.list("Leads")] == ["Base"]

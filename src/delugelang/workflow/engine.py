@@ -186,8 +186,10 @@ class WorkflowEngine:
         services = self._dry_services(fixtures)
         runs = tuple(self.execute(rule, action, record, event, services=services)
                      for action in rule.actions)
-        reason = "matched" if rule.enabled else \
-            "matched (the rule is disabled, so it would not fire)"
+        reason = f"the criteria '{rule.criteria}' match" if rule.criteria else \
+            "the rule has no criteria, so every record matches"
+        if not rule.enabled:
+            reason += "; the rule is disabled, so it would not fire"
         return TestOutcome(rule, True, reason, runs)
 
     def _dry_services(self, fixtures: dict | None):
