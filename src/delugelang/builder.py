@@ -141,7 +141,7 @@ class Builder:
         return n.Continue(span_of(t))
 
     def s_return_stmt(self, t):
-        value = t.children[1]
+        value = t.children[1] if len(t.children) > 1 else None  # `return;` has no value
         return n.Return(span_of(t), None if value is None else self.expr(value))
 
     def s_info_stmt(self, t):
