@@ -6,10 +6,11 @@
     operator   := is | is not | contains | does not contain | starts with | ends with
                 | is empty | is not empty | < | > | <= | >= | = | !=
 
-Zoho's spellings `isn't` and `doesn't contain` work too. The field is its API name (`Mailing_Country`) or its label in words (`Mailing country`);
-it matches the record's field case-insensitively, spaces read as `_`. A value is the words
-up to AND, OR, `)` or the end, or a quoted text ("Trinidad and Tobago"). Text compares
-without regard to case; `<` and `>` compare numbers when both sides are numbers.
+Zoho's spellings `isn't` and `doesn't contain` work too. The field is its API name
+(`Mailing_Country`) or its label in words (`Mailing country`); it matches the record's
+field case-insensitively, spaces read as `_`. A value is the words up to AND, OR, `)` or
+the end, or a quoted text ("Trinidad and Tobago"). Text compares without regard to case;
+`<` and `>` compare numbers when both sides are numbers. AND binds before OR.
 """
 
 from __future__ import annotations
