@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -24,6 +23,28 @@ def grammar_text() -> str:
     return _SOURCE_GRAMMAR.read_text(encoding="utf-8")
 
 
+def cache_dir() -> Path | None:
+    """A directory only this user can write, for the grammar cache; None if there is none.
+
+    Lark's cache is a pickle, and loading a pickle runs code, so it must never live where
+    another user could plant one (a shared /tmp): $DG_CACHE_DIR, else $XDG_CACHE_HOME or
+    ~/.cache, plus "delugelang", created 0700 and used only when it is ours and private."""
+    base = os.environ.get("DG_CACHE_DIR")
+    if base:
+        path = Path(base)
+    else:
+        root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        path = Path(root) / "delugelang"
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = path.stat()
+    except OSError:
+        return None
+    if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
+        return None
+    return path
+
+
 @functools.lru_cache(maxsize=1)
 def lark_parser():
     """The LALR parser, built once per process and cached on disk between processes."""
@@ -31,12 +52,8 @@ def lark_parser():
 
     text = grammar_text()
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    cache_dir = Path(os.environ.get("DG_CACHE_DIR") or Path(tempfile.gettempdir()) / "delugelang")
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        cache = str(cache_dir / f"grammar-{digest}.lark.cache")
-    except OSError:
-        cache = False
+    directory = cache_dir()
+    cache = str(directory / f"grammar-{digest}.lark.cache") if directory else False
     return Lark(text, parser="lalr", lexer="contextual", propagate_positions=True,
                 maybe_placeholders=True, cache=cache)
 
