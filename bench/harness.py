@@ -1,4 +1,8 @@
-"""Timing: run two callables in turns (A B A B ...) and keep the median of each."""
+"""Timing: run two callables in turns (A B A B ...) and keep the median of each.
+
+Times are this process's CPU time (time.process_time): the machine the benchmarks run on
+is shared, and CPU time leaves out the moments another process had the core, which wall
+time would charge to whichever side happened to be running."""
 
 from __future__ import annotations
 
@@ -31,9 +35,9 @@ def interleaved(deluge, python, rounds: int) -> Pair:
     for _ in range(rounds):
         for fn, spent in ((deluge, spent_a), (python, spent_b)):
             gc.collect()
-            started = time.perf_counter()
+            started = time.process_time()
             fn()
-            spent.append(time.perf_counter() - started)
+            spent.append(time.process_time() - started)
     return Pair(statistics.median(spent_a), statistics.median(spent_b), rounds)
 
 
@@ -41,7 +45,7 @@ def median_of(fn, rounds: int) -> float:
     """Median seconds of `rounds` calls of `fn`."""
     spent = []
     for _ in range(rounds):
-        started = time.perf_counter()
+        started = time.process_time()
         fn()
-        spent.append(time.perf_counter() - started)
+        spent.append(time.process_time() - started)
     return statistics.median(spent)

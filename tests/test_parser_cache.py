@@ -29,3 +29,48 @@ def test_default_is_the_user_cache_not_tmp(tmp_path, monkeypatch):
     monkeypatch.delenv("DG_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert parser.cache_dir() == tmp_path / "xdg" / "delugelang"
+
+
+def _shape(node):
+    """A tree as plain data: rule names, token types, texts and positions."""
+    if hasattr(node, "children"):
+        return (node.data, tuple(_shape(c) for c in node.children))
+    if node is None:
+        return None
+    return (node.type, str(node), node.line, node.column, node.end_line, node.end_column)
+
+
+def test_generated_standalone_parser_builds_the_same_trees_as_lark(tmp_path):
+    from pathlib import Path
+
+    from delugelang import lalr
+
+    text = parser.grammar_text()
+    module = lalr._standalone(tmp_path, "test", text)
+    assert module is not None, "the standalone parser could not be generated"
+    assert (tmp_path / "deluge_lalr_test.py").is_file()
+    standalone = module.Lark_StandAlone()
+    reference = lalr._lark(text, "test", None).parser
+    root = Path(__file__).resolve().parents[1]
+    scripts = sorted((root / "tests").rglob("*.dg")) + sorted((root / "samples").rglob("*.dg"))
+    compared = 0
+    for path in scripts:
+        source = path.read_text(encoding="utf-8")
+        try:
+            expected = _shape(reference.parse(source))
+        except Exception as exc:  # a script meant not to parse: both must refuse it
+            with pytest.raises(Exception) as caught:
+                standalone.parse(source)
+            assert type(caught.value).__name__ == type(exc).__name__, path.name
+            continue
+        assert _shape(standalone.parse(source)) == expected, path.name
+        compared += 1
+    assert compared >= 20
+
+
+def test_without_a_private_cache_lark_parses(tmp_path):
+    from delugelang import lalr
+
+    backend = lalr._lark(parser.grammar_text(), "x", None)
+    assert type(backend.parser).__module__.startswith("lark")
+    assert backend.parser.parse("x = 1;\n") is not None

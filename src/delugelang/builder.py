@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from lark import Token, Tree
-
 from . import nodes as n
 from .errors import ParseError
+from .lalr import Token, Tree  # the classes of the parser in use (Lark's or standalone)
 
 
 def span_of(item) -> n.Span:

@@ -426,13 +426,17 @@ class Compiler:
         self._local_cache = _assigned_names(body) | set(params) | CONTEXT_NAMES
 
 
+_SEGMENT_ENDS = (n.If, n.ForEach, n.Try, n.Return, n.Break, n.Continue, n.Throw)
+
+
 def _segments(stmts) -> list[list]:
     """Split a block after each compound statement, so that a step count never includes
-    statements that a `break`, `continue` or `return` inside it may skip."""
+    statements that a `break`, `continue` or `return` inside it may skip, and after each
+    jump, so that statements after a `return` (never executed) are never counted."""
     segments, current = [], []
     for s in stmts:
         current.append(s)
-        if type(s) in (n.If, n.ForEach, n.Try):
+        if type(s) in _SEGMENT_ENDS:
             segments.append(current)
             current = []
     if current:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
-from importlib import resources
 from pathlib import Path
 
 import regex
@@ -15,11 +13,15 @@ from .errors import ParseError
 _SOURCE_GRAMMAR = Path(__file__).resolve().parents[2] / "grammar" / "deluge.lark"
 
 
+_PACKAGED_GRAMMAR = Path(__file__).resolve().parent / "grammar" / "deluge.lark"
+
+
+@functools.lru_cache(maxsize=1)
 def grammar_text() -> str:
-    """The grammar shipped inside the package, or the checkout's copy when run from source."""
-    packaged = resources.files("delugelang").joinpath("grammar/deluge.lark")
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
+    """The grammar shipped inside the package, or the checkout's copy when run from source.
+    (A plain path, not importlib.resources: that import alone is a tenth of start-up.)"""
+    if _PACKAGED_GRAMMAR.is_file():
+        return _PACKAGED_GRAMMAR.read_text(encoding="utf-8")
     return _SOURCE_GRAMMAR.read_text(encoding="utf-8")
 
 
@@ -45,17 +47,10 @@ def cache_dir() -> Path | None:
     return path
 
 
-@functools.lru_cache(maxsize=1)
 def lark_parser():
-    """The LALR parser, built once per process and cached on disk between processes."""
-    from lark import Lark
-
-    text = grammar_text()
-    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    directory = cache_dir()
-    cache = str(directory / f"grammar-{digest}.lark.cache") if directory else False
-    return Lark(text, parser="lalr", lexer="contextual", propagate_positions=True,
-                maybe_placeholders=True, cache=cache)
+    """The LALR parser, built once per process (see delugelang.lalr for the backend)."""
+    from .lalr import backend
+    return backend().parser
 
 
 # Strings, comments and an unclosed `/*`, scanned in one pass. The last alternative only
@@ -103,29 +98,31 @@ def _bracket_depth(source, start, end, depth, max_nesting):
 
 def parse(source: str, *, max_nesting: int = 100, max_bytes: int = 1_000_000):
     """Parse Deluge source to a Lark tree, or raise ParseError with a position and words."""
-    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+    from .lalr import backend
 
+    lalr = backend()
     if len(source.encode("utf-8", "surrogatepass")) > max_bytes:
         raise ParseError(f"the source is larger than {max_bytes:,} bytes "
                          f"(limit 'source_bytes' = {max_bytes})", 1, 1)
     prescan(source, max_nesting)
     try:
-        tree = lark_parser().parse(source)
-    except UnexpectedToken as err:
+        tree = lalr.parser.parse(source)
+    except lalr.UnexpectedToken as err:
         raise _token_error(source, err) from None
-    except UnexpectedCharacters as err:
+    except lalr.UnexpectedCharacters as err:
         raise _char_error(source, err) from None
-    except UnexpectedEOF as err:
+    except lalr.UnexpectedEOF as err:
         raise _eof_error(source, err.expected) from None
-    check_tree_depth(tree, max_nesting)
+    check_tree_depth(tree, max_nesting, lalr.Tree)
     return tree
 
 
-def check_tree_depth(tree, max_nesting: int) -> None:
+def check_tree_depth(tree, max_nesting: int, Tree=None) -> None:
     """Reject trees deeper than the nesting limit (long operator or method chains) before
     any recursive code walks them. Iterative, so the check itself cannot overflow."""
-    from lark import Tree
-
+    if Tree is None:
+        from .lalr import backend
+        Tree = backend().Tree
     limit = max_nesting * 3  # a bracket level costs several tree levels
     stack = [(tree, 1)]
     while stack:
