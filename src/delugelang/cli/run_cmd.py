@@ -121,6 +121,10 @@ def read_record(option: str | None) -> tuple[str | None, dict]:
     except json.JSONDecodeError as exc:
         raise UsageError(f"record file {path} is not valid JSON: {exc.msg} at line {exc.lineno}") \
             from None
+    except UnicodeDecodeError:
+        raise UsageError(f"record file {path} is not UTF-8 text") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read record file {path}: {exc.strerror}") from None
     if isinstance(data, dict) and isinstance(data.get("data"), list) and data["data"]:
         data = data["data"][0]  # a Zoho API response {"data": [record]}
     if not isinstance(data, dict):

@@ -1,0 +1,63 @@
+"""What a user meets at the `dg` command line: bad input gets a clear message and the
+documented exit code, never a Python traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DG = [sys.executable, "-m", "delugelang.cli"]
+
+
+def dg(*args, stdin: str | None = None, cwd=None, timeout=60):
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    env.pop("DG_WORKSPACE", None)
+    return subprocess.run(DG + [str(a) for a in args], input=stdin, capture_output=True,
+                          text=True, cwd=cwd or ROOT, env=env, timeout=timeout)
+
+
+def assert_clean(out):
+    """No Python traceback or exception name reaches the user."""
+    for stream in (out.stdout, out.stderr):
+        assert "Traceback" not in stream
+        assert "Error:" not in stream.replace("error:", "")
+
+
+def test_record_file_that_is_a_directory(tmp_path):
+    (tmp_path / "script.dg").write_text('info input.Name;\n')
+    (tmp_path / "rec").mkdir()
+    out = dg("run", "script.dg", "--record", "Contacts=rec", cwd=tmp_path)
+    assert_clean(out)
+    assert out.returncode == 2
+    assert "cannot read record file rec" in out.stderr
+
+
+def test_record_file_that_is_not_utf8(tmp_path):
+    (tmp_path / "script.dg").write_text('info input.Name;\n')
+    (tmp_path / "rec.json").write_bytes(b'{"Name": "\xff"}')
+    out = dg("run", "script.dg", "--record", "Contacts=rec.json", cwd=tmp_path)
+    assert_clean(out)
+    assert out.returncode == 2
+    assert "record file rec.json is not UTF-8 text" in out.stderr
+
+
+def test_long_operator_chain_is_a_check_error_with_a_position():
+    source = "x = " + "1 + " * 3000 + "1;\ninfo x;\n"
+    for command in ("run", "check"):
+        out = dg(command, "-", stdin=source)
+        assert_clean(out)
+        assert out.returncode == 65, out.stderr
+        assert "nested too deeply" in out.stderr
+        assert ":1:" in out.stderr and "^" in out.stderr
+    out = dg("run", "-", "--json", stdin=source)
+    error = json.loads(out.stdout)["error"]
+    assert error["kind"] == "check" and error["line"] == 1
+
+
+def test_operator_chain_within_the_limit_still_runs():
+    out = dg("run", "-", stdin="x = " + "1 + " * 400 + "1;\ninfo x;\n")
+    assert (out.returncode, out.stdout) == (0, "401\n")
