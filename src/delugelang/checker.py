@@ -316,6 +316,31 @@ def _walk_binops(e: n.Node):
             stack.append(node.operand)
 
 
+# The checker and the compiler walk the tree recursively. The parser bounds brackets and
+# blocks, but a long operator chain (`1 + 1 + ... + 1`) builds one nested node per
+# operator, so the tree's depth is bounded here, before any recursive walk.
+MAX_TREE_DEPTH = 500
+
+
+def too_deep(module: n.Module, limit: int = MAX_TREE_DEPTH) -> n.Node | None:
+    """The first node nested deeper than `limit`, found without recursion, or None."""
+    stack: list = [(module, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, tuple):
+            stack.extend((child, depth) for child in item)
+        elif isinstance(item, n.Node):
+            if depth > limit:
+                return item
+            stack.extend((child, depth + 1) for child in vars(item).values())
+    return None
+
+
 def check(module: n.Module) -> list[Problem]:
     """Every static problem in the module (errors and warnings), in source order."""
+    deep = too_deep(module)
+    if deep is not None:
+        return [Problem(f"this expression is nested too deeply (more than {MAX_TREE_DEPTH} "
+                        f"operations inside one another); split it into several statements",
+                        deep.span.line or None, deep.span.column or None)]
     return Checker(module).run()
