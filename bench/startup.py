@@ -21,12 +21,13 @@ def dg_command() -> list[str]:
     return [sys.executable, "-m", "delugelang.cli"]
 
 
-def _timed(argv: list[str], env: dict) -> tuple[float, float, int]:
+def _timed(argv: list[str], env: dict, cwd: str) -> tuple[float, float, int]:
     """(CPU seconds, wall seconds, peak resident KiB) of one child process, from its own
     rusage. CPU time (user + system) is what the ratio uses: on a shared machine, wall
     time also counts the moments other processes held the core."""
     started = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                             cwd=cwd)
     _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -51,19 +52,20 @@ def measure(rounds: int) -> dict:
     """Median CPU and wall time of both commands (taken in turns), and dg's peak memory."""
     compile_bytecode()
     env = dict(os.environ)
+    env.pop("DG_WORKSPACE", None)  # a trivial script in an empty directory: no workspace
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "trivial.dg"
         script.write_text(TRIVIAL, encoding="utf-8")
         dg = dg_command() + ["run", str(script)]
         python = [sys.executable, "-c", "pass"]
-        _timed(dg, env), _timed(python, env)  # warm the grammar cache and the OS file cache
+        _timed(dg, env, tmp), _timed(python, env, tmp)  # warm the grammar cache and the OS file cache
         dg_times, py_times, dg_walls, py_walls, peaks = [], [], [], [], []
         for _ in range(rounds):
-            cpu, wall, peak = _timed(dg, env)
+            cpu, wall, peak = _timed(dg, env, tmp)
             dg_times.append(cpu)
             dg_walls.append(wall)
             peaks.append(peak)
-            cpu, wall, _ = _timed(python, env)
+            cpu, wall, _ = _timed(python, env, tmp)
             py_times.append(cpu)
             py_walls.append(wall)
     return {"dg_ms": statistics.median(dg_times) * 1000,
