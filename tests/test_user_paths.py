@@ -61,3 +61,38 @@ def test_long_operator_chain_is_a_check_error_with_a_position():
 def test_operator_chain_within_the_limit_still_runs():
     out = dg("run", "-", stdin="x = " + "1 + " * 400 + "1;\ninfo x;\n")
     assert (out.returncode, out.stdout) == (0, "401\n")
+
+
+LONG_LOOP = ('l = {1,2,3,4,5,6,7,8,9,10};\nn = 0;\nfor each a in l { for each b in l { '
+             'for each c in l { for each d in l { for each e in l { for each f in l { '
+             'for each g in l { n = n + 1; } } } } } } }\ninfo n;\n')
+
+
+def test_ctrl_c_stops_a_run_without_a_traceback(tmp_path):
+    import signal
+    import time
+    (tmp_path / "loop.dg").write_text(LONG_LOOP)
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    proc = subprocess.Popen(DG + ["run", "loop.dg", "--limit", "statements=1000000000",
+                                  "--limit", "time_seconds=60"], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=30)
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    assert proc.returncode == 130
+    assert "dg run: interrupted" in stderr
+
+
+def test_closed_output_pipe_ends_dg_run_quietly(tmp_path):
+    (tmp_path / "many.dg").write_text('for each i in "' + ",".join(["a"] * 20000) +
+                                      '" { info i; }\n')
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    proc = subprocess.Popen(DG + ["run", "many.dg"], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline() == b"a\n"
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    proc.wait(timeout=30)
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+    assert proc.returncode == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 # Each module here exposes register(subparsers); a parser it adds sets
@@ -23,6 +24,7 @@ SUBCOMMAND_MODULES = {
 }
 
 EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, EXIT_DATAERR = 0, 1, 2, 65
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -57,7 +59,14 @@ def main(argv: list[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return EXIT_USAGE
-    return handler(args)
+    try:
+        return handler(args)
+    except KeyboardInterrupt:  # Ctrl-C: stop with the shell's convention, no traceback
+        print(f"dg {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `dg ... | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # as Python's docs advise
+        return EXIT_RUNTIME
 
 
 if __name__ == "__main__":  # pragma: no cover
