@@ -96,3 +96,17 @@ def test_closed_output_pipe_ends_dg_run_quietly(tmp_path):
     proc.wait(timeout=30)
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr
     assert proc.returncode == 1
+
+
+def test_dg_run_limits_needs_no_file():
+    out = dg("run", "--limits")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("statements")
+    out = dg("run", "--limits", "--profile", "creator", "--limit", "statements=7")
+    assert out.stdout.split()[:2] == ["statements", "7"]
+
+
+def test_dg_run_without_a_file_is_a_usage_error():
+    out = dg("run")
+    assert out.returncode == 2
+    assert "the .dg file to run is missing" in out.stderr

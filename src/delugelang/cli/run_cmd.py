@@ -32,7 +32,8 @@ def register(sub) -> None:
                          formatter_class=argparse.RawDescriptionHelpFormatter,
                          description="Run a Deluge function against a record, with host "
                                      "services stubbed by fixtures or served by a workspace.")
-    run.add_argument("file", help="the .dg file, or - to read standard input")
+    run.add_argument("file", nargs="?",  # optional only for --limits
+                     help="the .dg file, or - to read standard input")
     run.add_argument("--function", metavar="NAME",
                      help="the function to run (default: the file's statements outside any "
                           "function, else its first function)")
@@ -190,6 +191,8 @@ def run_command(args) -> int:
         limits = make_limits(args)
         if args.limits:
             return _print_limits(limits)
+        if args.file is None:
+            raise UsageError("the .dg file to run is missing (or - to read standard input)")
         source, name = read_source(args.file)
         call_args = parse_args_options(args)
         module, record = read_record(args.record)
