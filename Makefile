@@ -20,7 +20,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)
+$(VENV)/.bench-installed: pyproject.toml | $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(VENV)/.bench-installed
+
+bench: $(STAMP) $(VENV)/.bench-installed
 	$(BIN)/python bench/run.py
 
 clean:
