@@ -110,3 +110,15 @@ def test_dg_run_without_a_file_is_a_usage_error():
     out = dg("run")
     assert out.returncode == 2
     assert "the .dg file to run is missing" in out.stderr
+
+
+def test_arg_text_must_be_a_deluge_number(tmp_path):
+    (tmp_path / "f.dg").write_text("decimal standalone.f(decimal d, int i) { return d; }\n")
+    for arg, declared in [("i=99999999999999999999", "int"), ("i=1_000", "int"),
+                          ("i=\u0663", "int"), ("d=NaN", "decimal"), ("d=Infinity", "decimal"),
+                          ("d=1_0.5", "decimal")]:
+        out = dg("run", "f.dg", "--arg", arg, cwd=tmp_path)
+        assert out.returncode == 2, (arg, out.stdout, out.stderr)
+        assert f"is not a valid {declared}" in out.stderr
+    out = dg("run", "f.dg", "--arg", "i=-9223372036854775808", "--arg", "d=2.5", cwd=tmp_path)
+    assert (out.returncode, out.stdout) == (0, "2.5\n")

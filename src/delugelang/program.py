@@ -19,7 +19,7 @@ from .limits import CRM, Limits
 from .parser import parse
 from .runtime import Run
 from .services import NO_SERVICES, Services
-from .values import DEC, from_plain, json_size_bound, to_json_text, to_plain
+from .values import DEC, INT_MAX, INT_MIN, from_plain, json_size_bound, to_json_text, to_plain
 
 
 @dataclass(frozen=True)
@@ -174,9 +174,15 @@ def convert_argument(value, type_name: str, name: str):
     kind = type_name.lower()
     try:
         if kind in ("int", "number", "long", "bigint"):
-            return int(value.strip())
+            number = int(_ascii_number(value))  # not Python's "1_000" or other scripts' digits
+            if not INT_MIN <= number <= INT_MAX:  # NUMBER is 64-bit
+                raise ValueError
+            return number
         if kind in ("decimal", "float", "double"):
-            return DEC.create_decimal(value.strip())
+            number = DEC.create_decimal(_ascii_number(value))
+            if not number.is_finite():  # no NaN or Infinity in Deluge
+                raise ValueError
+            return number
         if kind in ("bool", "boolean"):
             if value.strip().lower() in ("true", "false"):
                 return value.strip().lower() == "true"
@@ -193,6 +199,13 @@ def convert_argument(value, type_name: str, name: str):
         raise DelugeError(f"argument {name!r} is declared {type_name}, and {value!r} is not "
                           f"a valid {type_name}") from None
     return value
+
+
+def _ascii_number(text: str) -> str:
+    text = text.strip()
+    if not text.isascii() or "_" in text:
+        raise ValueError
+    return text
 
 
 def _as_deluge_error(exc: Exception, rt: Run) -> DelugeError:
