@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
-from pathlib import Path
 
-from delugelang.errors import DelugeError
+from . import EXIT_DATAERR, EXIT_OK, EXIT_USAGE
+from .common import (
+    WORKSPACE_HELP,
+    UsageError,
+    existing_workspace,
+    fail,
+    guarded,
+    parse_json,
+    print_json,
+    read_text,
+    run_details,
+)
 
-EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, EXIT_DATAERR = 0, 1, 2, 65
+COMMAND = "dg record"
 
 EPILOG = """\
 Records live in the workspace state (.dg/state.sqlite3). Creating or updating a record
@@ -25,10 +33,6 @@ examples:
   dg record list Contacts --per-page 20
   dg record import Contacts contacts.csv
 """
-
-
-class UsageError(Exception):
-    """The command line is wrong in a way argparse cannot see."""
 
 
 def register(sub) -> None:
@@ -51,10 +55,9 @@ def register(sub) -> None:
         if fires:
             p.add_argument("--no-workflows", action="store_true",
                            help="do not run workflow rules for this write")
-        p.add_argument("--workspace", metavar="DIR",
-                       help="workspace directory (default: $DG_WORKSPACE, else the current one)")
+        p.add_argument("--workspace", metavar="DIR", help=WORKSPACE_HELP)
         p.add_argument("--json", action="store_true", help="print JSON")
-        p.set_defaults(handler=_guarded(handler))
+        p.set_defaults(handler=guarded(handler, COMMAND, _record_error))
         return p
 
     verb("create", "create a record", _create, data=True, fires=True)
@@ -79,16 +82,9 @@ def register(sub) -> None:
 
 # -- plumbing ------------------------------------------------------------------------------
 
-def _workspace(args) -> Path:
-    path = Path(args.workspace or os.environ.get("DG_WORKSPACE") or os.getcwd())
-    if not path.is_dir():
-        raise UsageError(f"the workspace {path} is not a directory")
-    return path
-
-
 def _store(args):
     from delugelang.records import RecordStore
-    store = RecordStore.open(_workspace(args))
+    store = RecordStore.open(existing_workspace(args))
     if store.workflows is not None and not args.json:
         store.workflows.rules()
         for problem in store.workflows.problems:
@@ -96,44 +92,20 @@ def _store(args):
     return store
 
 
-def _guarded(handler):
-    def run(args) -> int:
-        from delugelang.records import RecordError
-        try:
-            return handler(args)
-        except UsageError as exc:
-            _fail(str(exc))
-            return EXIT_USAGE
-        except RecordError as exc:
-            _fail(f"{exc.message} ({exc.code})")
-            return EXIT_DATAERR
-        except DelugeError as exc:
-            _fail(exc.message)
-            return EXIT_RUNTIME
-    return run
-
-
-def _fail(message: str) -> None:
-    print(f"dg record: error: {message}", file=sys.stderr)
-
-
-def _print_json(data) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+def _record_error(exc) -> str | None:
+    """The message of a record store error (exit code 65); None for any other error."""
+    from delugelang.records import RecordError
+    if isinstance(exc, RecordError):
+        return f"{COMMAND}: error: {exc.message} ({exc.code})"
+    return None
 
 
 def _read_data(option: str) -> dict:
     text, where = option, "--data"
     if option.startswith("@"):
         where = option[1:]
-        try:
-            text = Path(where).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot read {where}: {exc.strerror or exc}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{where} is not valid JSON: {exc.msg} at line {exc.lineno}, "
-                         f"column {exc.colno}") from None
+        text = read_text(where)
+    data = parse_json(text, where)
     if isinstance(data, dict) and isinstance(data.get("data"), list) and len(data["data"]) == 1:
         data = data["data"][0]  # a Zoho API body {"data": [record]}
     if not isinstance(data, dict):
@@ -145,10 +117,8 @@ def _print_run(run) -> None:
     """A workflow run, as it finishes: rule, function, status, its info lines and result."""
     head = f"workflow {run.rule}: {run.function} {run.status}"
     print(head + (f": {run.error}" if run.error else ""))
-    for line in run.info:
-        print(f"  info: {line}")
-    if run.result is not None:
-        print(f"  returned: {json.dumps(run.result, ensure_ascii=False)}")
+    for line in run_details(run, error=False):
+        print(f"  {line}")
 
 
 def _collect(store) -> list:
@@ -200,7 +170,7 @@ def _create(args) -> int:
     runs = _collect(store)
     record = store.create(args.module, data, workflows=not args.no_workflows)
     if args.json:
-        _print_json({"record": record, "workflows": [r.to_json() for r in runs]})
+        print_json({"record": record, "workflows": [r.to_json() for r in runs]})
     else:
         print(f"created {store.module(args.module)} record {record['id']}")
         for run in runs:
@@ -214,7 +184,7 @@ def _update(args) -> int:
     runs = _collect(store)
     record = store.update(args.module, args.id, data, workflows=not args.no_workflows)
     if args.json:
-        _print_json({"record": record, "workflows": [r.to_json() for r in runs]})
+        print_json({"record": record, "workflows": [r.to_json() for r in runs]})
     else:
         print(f"updated {store.module(args.module)} record {record['id']}")
         for run in runs:
@@ -225,7 +195,7 @@ def _update(args) -> int:
 def _get(args) -> int:
     record = _store(args).require(args.module, args.id)
     if args.json:
-        _print_json(record)
+        print_json(record)
     else:
         _print_record(record)
     return EXIT_OK
@@ -236,7 +206,7 @@ def _delete(args) -> int:
     if not store.delete(args.module, args.id):
         store.require(args.module, args.id)  # raises the not-found error
     if args.json:
-        _print_json({"deleted": args.id})
+        print_json({"deleted": args.id})
     else:
         print(f"deleted {args.module} record {args.id}")
     return EXIT_OK
@@ -253,10 +223,10 @@ def _search(args) -> int:
         try:
             parse_criteria(args.criteria)
         except CriteriaError as detail:
-            _fail(f"{detail.message}\n{detail.pointer()}")
+            fail(COMMAND, f"{detail.message}\n{detail.pointer()}")
         return EXIT_USAGE
     if args.json:
-        _print_json(rows)
+        print_json(rows)
     else:
         _print_table(rows, args.module)
     return EXIT_OK
@@ -266,7 +236,7 @@ def _list(args) -> int:
     rows = _store(args).list(args.module, page=args.page, per_page=args.per_page,
                              sort_by=args.sort_by, sort_order="desc" if args.desc else "asc")
     if args.json:
-        _print_json(rows)
+        print_json(rows)
     else:
         _print_table(rows, args.module)
     return EXIT_OK
@@ -275,7 +245,7 @@ def _list(args) -> int:
 def _modules(args) -> int:
     modules = _store(args).modules()
     if args.json:
-        _print_json([{"module": m, "records": n} for m, n in modules])
+        print_json([{"module": m, "records": n} for m, n in modules])
     else:
         for name, count in modules:
             print(f"{name:24} {count}")
@@ -294,7 +264,7 @@ def _import(args) -> int:
     runs = _collect(store)
     report = _run_import(store, args, rows, import_rows)
     if args.json:
-        _print_json({**report.to_json(), "workflows": [r.to_json() for r in runs]})
+        print_json({**report.to_json(), "workflows": [r.to_json() for r in runs]})
         return EXIT_OK if not report.problems else EXIT_DATAERR
     print(f"imported {report.imported} of {report.total} rows into {store.module(args.module)}")
     if runs:

@@ -1,0 +1,88 @@
+"""What the `dg` subcommands share: usage errors, the workspace option, exit-code wrappers."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+from delugelang.errors import DelugeError
+
+from . import EXIT_DATAERR, EXIT_RUNTIME, EXIT_USAGE
+
+WORKSPACE_HELP = "workspace directory (default: $DG_WORKSPACE, else the current one)"
+
+
+class UsageError(Exception):
+    """The command line is wrong in a way argparse cannot see (exit code 2)."""
+
+
+def fail(command: str, message: str) -> None:
+    """`<command>: error: <message>` on stderr."""
+    print(f"{command}: error: {message}", file=sys.stderr)
+
+
+def guarded(handler: Callable[[Any], int], command: str,
+            data_error: Callable[[DelugeError], str | None]) -> Callable[[Any], int]:
+    """`handler` with its errors turned into a message on stderr and the documented exit
+    code: a UsageError 2; a DelugeError that `data_error` describes (it returns the whole
+    text to print, or None for any other error) 65; any other DelugeError 1."""
+    def run(args) -> int:
+        try:
+            return handler(args)
+        except UsageError as exc:
+            fail(command, str(exc))
+            return EXIT_USAGE
+        except DelugeError as exc:
+            text = data_error(exc)
+            if text is None:
+                fail(command, exc.message)
+                return EXIT_RUNTIME
+            print(text, file=sys.stderr)
+            return EXIT_DATAERR
+    return run
+
+
+def workspace_option(args) -> str:
+    """--workspace, else $DG_WORKSPACE, else the current directory."""
+    return args.workspace or os.environ.get("DG_WORKSPACE") or os.getcwd()
+
+
+def existing_workspace(args) -> Path:
+    """The workspace directory; a UsageError when it is not a directory."""
+    path = Path(workspace_option(args))
+    if not path.is_dir():
+        raise UsageError(f"the workspace {path} is not a directory")
+    return path
+
+
+def print_json(data) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def read_text(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def parse_json(text: str, where: str):
+    """The JSON value in `text`; a UsageError naming `where` and the place otherwise."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{where} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                         f"column {exc.colno}") from None
+
+
+def run_details(run, *, error: bool = True) -> list[str]:
+    """A workflow run's `info` lines, its returned value and (with `error`) what failed."""
+    lines = [f"info: {line}" for line in run.info]
+    if run.result is not None:
+        lines.append(f"returned: {json.dumps(run.result, ensure_ascii=False)}")
+    if error and run.error:
+        lines.append(f"error: {run.error}")
+    return lines
