@@ -122,3 +122,17 @@ def test_arg_text_must_be_a_deluge_number(tmp_path):
         assert f"is not a valid {declared}" in out.stderr
     out = dg("run", "f.dg", "--arg", "i=-9223372036854775808", "--arg", "d=2.5", cwd=tmp_path)
     assert (out.returncode, out.stdout) == (0, "2.5\n")
+
+
+def test_repl_record_from_a_directory_or_non_utf8_file(tmp_path):
+    (tmp_path / "rec").mkdir()
+    (tmp_path / "bad.json").write_bytes(b"\xff")
+    out = dg("repl", stdin=":record Contacts=rec\n:record Contacts=bad.json\ninfo 1;\n",
+             cwd=tmp_path)
+    assert_clean(out)
+    assert "cannot read record file rec" in out.stderr
+    assert "record file bad.json is not UTF-8 text" in out.stderr
+    assert out.stdout == "1\n" and out.returncode == 1
+    out = dg("repl", "--record", "Contacts=rec", stdin="", cwd=tmp_path)
+    assert_clean(out)
+    assert out.returncode == 2
