@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
-from pathlib import Path
 
-from delugelang.errors import DelugeError
-
-EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, EXIT_DATAERR = 0, 1, 2, 65
+from . import EXIT_DATAERR, EXIT_OK, EXIT_RUNTIME
+from .common import (
+    WORKSPACE_HELP,
+    UsageError,
+    existing_workspace,
+    guarded,
+    parse_json,
+    print_json,
+    read_text,
+    run_details,
+)
 
 EPILOG = """\
 Rules are files workflows/<rule>.json in the workspace:
@@ -34,10 +39,6 @@ examples:
 """
 
 
-class UsageError(Exception):
-    """The command line is wrong in a way argparse cannot see."""
-
-
 def register(sub) -> None:
     wf = sub.add_parser("workflow", help="list workflow rules, show their log, dry-run one",
                         description="Workflow rules run Deluge functions when records are "
@@ -47,10 +48,9 @@ def register(sub) -> None:
 
     def verb(name: str, help_text: str, handler):
         p = verbs.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--workspace", metavar="DIR",
-                       help="workspace directory (default: $DG_WORKSPACE, else the current one)")
+        p.add_argument("--workspace", metavar="DIR", help=WORKSPACE_HELP)
         p.add_argument("--json", action="store_true", help="print JSON")
-        p.set_defaults(handler=_guarded(handler))
+        p.set_defaults(handler=guarded(handler, "dg workflow", _rule_error))
         return p
 
     verb("list", "list the rules, and report every rule file that is not valid", _list)
@@ -70,44 +70,23 @@ def register(sub) -> None:
                       help="stub records, connector and HTTP responses (as for dg run)")
 
 
-def _workspace(args) -> Path:
-    path = Path(args.workspace or os.environ.get("DG_WORKSPACE") or os.getcwd())
-    if not path.is_dir():
-        raise UsageError(f"the workspace {path} is not a directory")
-    return path
-
-
-def _guarded(handler):
-    def run(args) -> int:
-        from delugelang.workflow import RuleError
-        try:
-            return handler(args)
-        except UsageError as exc:
-            print(f"dg workflow: error: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-        except RuleError as exc:
-            print(exc.render(), file=sys.stderr)
-            return EXIT_DATAERR
-        except DelugeError as exc:
-            print(f"dg workflow: error: {exc.message}", file=sys.stderr)
-            return EXIT_RUNTIME
-    return run
-
-
-def _print_json(data) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+def _rule_error(exc) -> str | None:
+    """An invalid or unknown rule, shown at its place (exit code 65); None otherwise."""
+    from delugelang.workflow import RuleError
+    return exc.render() if isinstance(exc, RuleError) else None
 
 
 def _list(args) -> int:
     from delugelang.workflow import RuleFiles
-    rules, problems = RuleFiles(_workspace(args)).load_all()
+    workspace = existing_workspace(args)
+    rules, problems = RuleFiles(workspace).load_all()
     if args.json:
-        _print_json({"rules": [_rule_json(r) for r in rules],
+        print_json({"rules": [_rule_json(r) for r in rules],
                      "problems": [{"file": str(p.path), "message": p.message, "line": p.line,
                                    "column": p.column} for p in problems]})
     else:
         if not rules and not problems:
-            print(f"no workflow rules in {_workspace(args) / 'workflows'}")
+            print(f"no workflow rules in {workspace / 'workflows'}")
         for rule in rules:
             state = "" if rule.enabled else " (disabled)"
             again = ", every edit" if rule.repeat and "edit" in rule.trigger.events else ""
@@ -134,23 +113,20 @@ def _log(args) -> int:
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
     runs = []
-    if has_state(_workspace(args)):
+    workspace = existing_workspace(args)
+    if has_state(workspace):
         from delugelang.state import StateStore
-        runs = WorkflowLog(StateStore(_workspace(args))).entries(args.rule, args.limit)
+        runs = WorkflowLog(StateStore(workspace)).entries(args.rule, args.limit)
     if args.json:
-        _print_json([r.to_json() for r in runs])
+        print_json([r.to_json() for r in runs])
         return EXIT_OK
     if not runs:
         print("no workflow runs yet" + (f" for {args.rule}" if args.rule else ""))
     for run in runs:
         print(f"{run.at}  {run.rule}  {run.module} {run.record_id} ({run.event})  "
               f"{run.function}: {run.status}  {run.ms:.1f} ms")
-        for line in run.info:
-            print(f"    info: {line}")
-        if run.result is not None:
-            print(f"    returned: {json.dumps(run.result, ensure_ascii=False)}")
-        if run.error:
-            print(f"    error: {run.error}")
+        for line in run_details(run):
+            print(f"    {line}")
     return EXIT_OK
 
 
@@ -165,36 +141,26 @@ def _test(args) -> int:
             fixtures = load_fixtures(args.fixtures)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-    workspace = _workspace(args)
+    workspace = existing_workspace(args)
     engine = WorkflowEngine(workspace, RecordStore.open(workspace, workflows=False))
     changed = frozenset(args.changed) if args.changed else None
     outcome = engine.test(args.rule, record, event=args.event, changed=changed, fixtures=fixtures)
     failed = any(r.status != "ok" for r in outcome.runs)
     if args.json:
-        _print_json({"rule": outcome.rule.name, "matched": outcome.matched,
+        print_json({"rule": outcome.rule.name, "matched": outcome.matched,
                      "reason": outcome.reason, "runs": [r.to_json() for r in outcome.runs]})
         return EXIT_RUNTIME if failed else EXIT_OK
     print(f"{outcome.rule.name}: {'match' if outcome.matched else 'no match'} "
           f"({outcome.reason})")
     for run in outcome.runs:
         print(f"  {run.function}: {run.status} (dry run: nothing was written)")
-        for line in run.info:
-            print(f"    info: {line}")
-        if run.result is not None:
-            print(f"    returned: {json.dumps(run.result, ensure_ascii=False)}")
-        if run.error:
-            print(f"    error: {run.error}")
+        for line in run_details(run):
+            print(f"    {line}")
     return EXIT_RUNTIME if failed else EXIT_OK
 
 
 def _read_record(path: str) -> dict:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, "
-                         f"column {exc.colno}") from None
+    data = parse_json(read_text(path), path)
     if isinstance(data, dict) and isinstance(data.get("data"), list) and data["data"]:
         data = data["data"][0]
     if not isinstance(data, dict):
