@@ -25,20 +25,17 @@ from delugelang.connectors.model import (
     TOKEN_AUTH_METHODS,
     TOKEN_PLACEMENTS,
 )
-from delugelang.errors import DelugeError
 
-EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, EXIT_DATAERR = 0, 1, 2, 65
+from . import EXIT_OK, EXIT_RUNTIME
+from .common import UsageError, guarded, workspace_option
+
 SECRET_ENV = "DG_CLIENT_SECRET"
-
-
-class UsageError(Exception):
-    """The command line is wrong in a way argparse cannot see."""
 
 
 # -- plumbing ------------------------------------------------------------------------------
 
 def _workspace(args) -> Path:
-    return Path(args.workspace or os.environ.get("DG_WORKSPACE") or os.getcwd())
+    return Path(workspace_option(args))
 
 
 def _registry(args) -> ConnectorRegistry:
@@ -49,25 +46,9 @@ def _service(args) -> ConnectorService:
     return ConnectorService(_workspace(args), extension=getattr(args, "extension", None))
 
 
-def _guarded(handler: Callable[[Any], int]) -> Callable[[Any], int]:
-    """Turn errors into a one-line message on stderr and the documented exit code."""
-    def run(args) -> int:
-        try:
-            return handler(args)
-        except UsageError as exc:
-            _fail(str(exc))
-            return EXIT_USAGE
-        except DefinitionError as exc:
-            _fail(exc.message)
-            return EXIT_DATAERR
-        except DelugeError as exc:
-            _fail(exc.message)
-            return EXIT_RUNTIME
-    return run
-
-
-def _fail(message: str) -> None:
-    print(f"dg: error: {message}", file=sys.stderr)
+def _definition_error(exc) -> str | None:
+    """An invalid connector or API definition (exit code 65); None for any other error."""
+    return f"dg: error: {exc.message}" if isinstance(exc, DefinitionError) else None
 
 
 def _emit(args, data: Any, text: Callable[[], None]) -> int:
@@ -401,7 +382,7 @@ def _extension_flag(parser, what: str) -> None:
 def _add(sub, name: str, handler, help_text: str, common, description: str | None = None):
     parser = sub.add_parser(name, help=help_text, description=description or help_text,
                             parents=[common])
-    parser.set_defaults(handler=_guarded(handler))
+    parser.set_defaults(handler=guarded(handler, "dg", _definition_error))
     return parser
 
 
