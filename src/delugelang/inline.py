@@ -198,6 +198,13 @@ def _steps(e: n.Node, checks: list, names: list, var, temp) -> ast.expr:
 
 def method_table(spec, argc: int) -> dict:
     """Receiver type -> implementation, for the types whose implementation of this method
-    accepts `argc` arguments."""
-    return {t: impl for t, (impl, lo, hi) in spec.impls.items()
-            if lo <= argc and (hi is None or argc <= hi)}
+    accepts `argc` arguments. The hottest collection methods get a fast path for their
+    commonest case (see delugelang.fastmethods), wrapping the builtin for every other."""
+    from .fastmethods import FAST_PATHS
+
+    table = {}
+    for t, (impl, lo, hi) in spec.impls.items():
+        if lo <= argc and (hi is None or argc <= hi):
+            fast = FAST_PATHS.get((spec.name.lower(), t, argc))
+            table[t] = fast(impl) if fast is not None else impl
+    return table

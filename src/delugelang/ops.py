@@ -63,8 +63,10 @@ def add(rt, a, b):
 def concat(rt, a, b):
     """`a + b` where the compiler knows one operand is a TEXT constant: the TEXT branch
     of `add`, without testing for numbers first."""
-    left = a if type(a) is str else ("" if a is None else to_text(a))
-    right = b if type(b) is str else ("" if b is None else to_text(b))
+    ta = type(a)
+    tb = type(b)
+    left = a if ta is str else str(a) if ta is int else "" if a is None else to_text(a)
+    right = b if tb is str else str(b) if tb is int else "" if b is None else to_text(b)
     size = len(left) + len(right)
     if size > rt.limits.text_length:
         rt.check_text(size)

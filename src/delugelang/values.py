@@ -205,7 +205,10 @@ def to_text(value) -> str:
     if t is Decimal:
         return decimal_text(value)
     if t is list or t is TypedList:
-        return ",".join(element_text(v) for v in value)
+        try:
+            return ",".join(value)  # a list of TEXT prints its elements as they are
+        except TypeError:
+            return ",".join(element_text(v) for v in value)
     if t is dict:
         return to_json_text(value)
     if t is Collection:
