@@ -136,3 +136,35 @@ def test_repl_record_from_a_directory_or_non_utf8_file(tmp_path):
     out = dg("repl", "--record", "Contacts=rec", stdin="", cwd=tmp_path)
     assert_clean(out)
     assert out.returncode == 2
+
+
+def test_connector_files_that_cannot_be_read_are_named_not_tracebacks(tmp_path):
+    connectors = tmp_path / "connectors"
+    connectors.mkdir()
+    cases = [
+        ("broken", b'{\n  "name": "broken",\n  "x": ,\n}\n', "broken.json:3:8: not valid JSON"),
+        ("latin", b'{"name": "l\xe9"}', "latin.json is not UTF-8 text"),
+        ("text", b'"abc"', "text.json: a connector definition must be a JSON object"),
+        ("number", b"5", "number.json: a connector definition must be a JSON object"),
+        ("nourl", b'{"name": "nourl"}', "nourl.json: a connector needs a token URL"),
+    ]
+    for name, content, message in cases:
+        (connectors / f"{name}.json").write_bytes(content)
+        for command in (["connector", "list"], ["connector", "show", name]):
+            out = dg(*command, "--workspace", tmp_path)
+            assert_clean(out)
+            assert out.returncode == 65, (name, out.stderr)
+            assert message in out.stderr, out.stderr
+        (connectors / f"{name}.json").unlink()
+    (connectors / "folder.json").mkdir()
+    out = dg("connector", "show", "folder", "--workspace", tmp_path)
+    assert_clean(out)
+    assert "cannot read" in out.stderr and "folder.json: Is a directory" in out.stderr
+
+
+def test_extension_file_that_is_not_an_object(tmp_path):
+    (tmp_path / "extensions").mkdir()
+    (tmp_path / "extensions" / "sales.json").write_text("[1]")
+    out = dg("extension", "list", "--workspace", tmp_path)
+    assert_clean(out)
+    assert "sales.json: an extension definition must be a JSON object" in out.stderr

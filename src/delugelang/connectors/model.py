@@ -197,7 +197,9 @@ class Connector:
             raise DefinitionError(f"token parameter name {self.token_param!r} is invalid")
 
     def _check_urls(self) -> None:
-        origin_of(self.token_url or "")
+        if not self.token_url:
+            raise DefinitionError("a connector needs a token URL (token_url)")
+        origin_of(self.token_url)
         if self.refresh_url:
             origin_of(self.refresh_url)
         if self.grant_type == "authorization_code":
@@ -238,6 +240,8 @@ class Connector:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Connector":
+        if not isinstance(data, dict):
+            raise DefinitionError("a connector definition must be a JSON object")
         data = dict(data)
         apis = data.pop("apis", None) or []
         if not isinstance(apis, list) or not all(isinstance(a, dict) for a in apis):
@@ -271,16 +275,21 @@ class Extension:
         return _from_dict(cls, data, "extension").validated()
 
 
+def _article(word: str) -> str:
+    return "an" if word[0].lower() in "aeiou" else "a"
+
+
 def _from_dict(cls, data: dict[str, Any], what: str):
     if not isinstance(data, dict):
-        raise DefinitionError(f"a {what} definition must be a JSON object")
+        raise DefinitionError(f"{_article(what)} {what} definition must be a JSON object")
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(data) - known)
     if unknown:
         raise DefinitionError(f"unknown {what} field {unknown[0]!r}")
     if "name" not in data:
-        raise DefinitionError(f"a {what} definition needs a name")
+        raise DefinitionError(f"{_article(what)} {what} definition needs a name")
     try:
         return cls(**data)
     except TypeError:
-        raise DefinitionError(f"a {what} definition has a field of the wrong type") from None
+        raise DefinitionError(f"{_article(what)} {what} definition has a field of the wrong "
+                              f"type") from None

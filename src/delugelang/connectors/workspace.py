@@ -85,11 +85,19 @@ class Definitions:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return None
+        except UnicodeDecodeError:
+            raise DefinitionError(f"{path} is not UTF-8 text") from None
+        except OSError as exc:
+            raise DefinitionError(f"cannot read {path}: {exc.strerror}") from None
         try:
             data = json.loads(text)
-        except ValueError:
-            raise DefinitionError(f"{path} is not valid JSON") from None
-        found = parse(data)
+        except json.JSONDecodeError as exc:
+            raise DefinitionError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: "
+                                  f"{exc.msg}") from None
+        try:
+            found = parse(data)
+        except DefinitionError as exc:
+            raise DefinitionError(f"{path}: {exc.message}") from None
         if getattr(found, "name", None) != lowered:
             raise DefinitionError(f"{path} defines {getattr(found, 'name', None)!r}, not {lowered!r}")
         return found
