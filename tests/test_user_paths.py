@@ -168,3 +168,17 @@ def test_extension_file_that_is_not_an_object(tmp_path):
     out = dg("extension", "list", "--workspace", tmp_path)
     assert_clean(out)
     assert "sales.json: an extension definition must be a JSON object" in out.stderr
+
+
+def test_api_body_file_that_is_not_utf8_or_a_directory(tmp_path):
+    out = dg("connector", "create", "svc", "--token-url", "https://auth.example.test/token",
+             "--authorize-url", "https://auth.example.test/auth", "--workspace", tmp_path)
+    assert out.returncode == 0, out.stderr
+    (tmp_path / "body.xml").write_bytes(b"<a>\xff</a>")
+    out = dg("api", "add", "svc", "create", "--url", "https://api.example.test/x",
+             "--body-file", tmp_path / "body.xml", "--workspace", tmp_path)
+    assert_clean(out)
+    assert out.returncode == 2 and "body.xml is not UTF-8 text" in out.stderr
+    out = dg("api", "add", "svc", "create", "--url", "https://api.example.test/x",
+             "--body-file", tmp_path, "--workspace", tmp_path)
+    assert out.returncode == 2 and "Is a directory" in out.stderr

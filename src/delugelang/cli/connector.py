@@ -230,8 +230,11 @@ def _api_fields(args) -> dict[str, Any]:
     if args.body_file is not None:
         try:
             fields["body"] = Path(args.body_file).read_text(encoding="utf-8")
-        except OSError:
-            raise UsageError(f"cannot read the body file {args.body_file}") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"the body file {args.body_file} is not UTF-8 text") from None
+        except OSError as exc:
+            raise UsageError(f"cannot read the body file {args.body_file}: {exc.strerror}") \
+                from None
     elif args.body is not None:
         fields["body"] = args.body
     return fields
