@@ -1,7 +1,7 @@
 """Profile one benchmark's delugelang side with pyinstrument (the `bench` extra).
 
-    python bench/profile.py B4            # a call tree of B4's runs, in the terminal
-    python bench/profile.py B3 --html out.html
+    python bench/hotspots.py B4            # a call tree of B4's runs, in the terminal
+    python bench/hotspots.py B3 --html out.html
 """
 
 from __future__ import annotations
