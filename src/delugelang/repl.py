@@ -168,5 +168,5 @@ class Session:
 
 
 def _safe(text: str) -> str:
-    from .cli.run_cmd import _safe_line
-    return _safe_line(text)
+    from .cli.common import safe_line
+    return safe_line(text)

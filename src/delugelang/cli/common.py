@@ -1,4 +1,4 @@
-"""What the `dg` subcommands share: usage errors, the workspace option, exit-code wrappers."""
+"""What the `dg` subcommands share: usage errors, exit-code wrappers, workspace, safe output."""
 
 from __future__ import annotations
 
@@ -76,6 +76,21 @@ def parse_json(text: str, where: str):
     except json.JSONDecodeError as exc:
         raise UsageError(f"{where} is not valid JSON: {exc.msg} at line {exc.lineno}, "
                          f"column {exc.colno}") from None
+
+
+def safe_line(text: str) -> str:
+    """Script output is data: escape control characters so it cannot forge log lines or
+    drive the terminal (attack out-004), and lone surrogates so printing never fails."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch == "\t" or (code >= 32 and code != 127 and not 0xD800 <= code <= 0xDFFF):
+            out.append(ch)
+        elif ch == "\n":
+            out.append("\\n")
+        else:
+            out.append(f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}")
+    return "".join(out)
 
 
 def run_details(run, *, error: bool = True) -> list[str]:

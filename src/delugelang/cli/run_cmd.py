@@ -10,6 +10,7 @@ import sys
 import time
 
 from . import EXIT_DATAERR, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE
+from .common import UsageError, safe_line, workspace_option
 
 RUN_EPILOG = """\
 exit codes: 0 ok; 1 the script failed at run time (including a limit); 2 usage;
@@ -21,10 +22,6 @@ examples:
   dg run notify.dg --function notify --arg id=42 --json
   dg run f.dg --limit statements=5000 --profile creator
 """
-
-
-class UsageError(Exception):
-    """Bad command-line input: reported on stderr with exit code 2."""
 
 
 def register(sub) -> None:
@@ -141,10 +138,6 @@ def make_limits(args):
         raise UsageError(str(exc)) from None
 
 
-def workspace_dir(args) -> str:
-    return args.workspace or os.environ.get("DG_WORKSPACE") or os.getcwd()
-
-
 def make_services(args, module: str | None, limits):
     """HTTP through the guarded client; connectors when the workspace defines some;
     fixtures stub tasks on top."""
@@ -152,7 +145,7 @@ def make_services(args, module: str | None, limits):
     from ..services import Services
 
     connectors = None
-    workspace = workspace_dir(args)
+    workspace = workspace_option(args)
     if os.path.isdir(os.path.join(workspace, "connectors")):
         from ..connectors import ConnectorError, ConnectorService
         try:
@@ -223,10 +216,10 @@ def run_command(args) -> int:
         _print_json(_with_trace(result.to_json(), tracer))
     else:
         for line in result.info:
-            print(_safe_line(line))
+            print(safe_line(line))
         if result.value is not None:
             from ..values import to_text
-            print(_safe_line(to_text(result.value)))
+            print(safe_line(to_text(result.value)))
     return EXIT_OK
 
 
@@ -257,7 +250,7 @@ def _report_failure(err, args, source, name, started, tracer=None) -> int:
                       "ms": round((time.perf_counter() - started) * 1000, 3)}}, tracer))
     else:
         for line in getattr(err, "info", ()) or ():
-            print(_safe_line(line))
+            print(safe_line(line))
         if tracer is not None:
             tracer.write_profile()
         print(err.render(source, name), file=sys.stderr)
@@ -278,21 +271,6 @@ def _print_limits(limits) -> int:
 def _print_json(obj) -> None:
     from ..values import _decimals_to_raw
     sys.stdout.write(json.dumps(_decimals_to_raw(obj), ensure_ascii=False) + "\n")
-
-
-def _safe_line(text: str) -> str:
-    """Script output is data: escape control characters so it cannot forge log lines or
-    drive the terminal (attack out-004), and lone surrogates so printing never fails."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if ch == "\t" or (code >= 32 and code != 127 and not 0xD800 <= code <= 0xDFFF):
-            out.append(ch)
-        elif ch == "\n":
-            out.append("\\n")
-        else:
-            out.append(f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}")
-    return "".join(out)
 
 
 # ---------------------------------------------------------------- dg check
