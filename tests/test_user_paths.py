@@ -182,3 +182,48 @@ def test_api_body_file_that_is_not_utf8_or_a_directory(tmp_path):
     out = dg("api", "add", "svc", "create", "--url", "https://api.example.test/x",
              "--body-file", tmp_path, "--workspace", tmp_path)
     assert out.returncode == 2 and "Is a directory" in out.stderr
+
+
+def _import(tmp_path, name: str, content: bytes, *extra):
+    (tmp_path / name).write_bytes(content)
+    return dg("record", "import", "Contacts", tmp_path / name, "--workspace", tmp_path, *extra)
+
+
+def test_import_keeps_line_breaks_inside_quoted_csv_cells(tmp_path):
+    out = _import(tmp_path, "c.csv", b'Last_Name,Description\nAda,"line 1\nline 2"\nBo,x\n',
+                  "--json")
+    assert out.returncode == 0, out.stderr
+    ids = json.loads(out.stdout)["ids"]
+    got = dg("record", "get", "Contacts", ids[0], "--json", "--workspace", tmp_path)
+    assert json.loads(got.stdout)["Description"] == "line 1\nline 2"
+    assert len(ids) == 2
+
+
+def test_import_reports_an_unclosed_quote_instead_of_swallowing_rows(tmp_path):
+    out = _import(tmp_path, "c.csv", b'Last_Name\n"Ada\nBo\nCy\n')
+    assert out.returncode == 65
+    assert "row 2: the row cannot be read as CSV" in out.stderr
+
+
+def test_import_refuses_a_csv_header_with_a_name_twice(tmp_path):
+    out = _import(tmp_path, "c.csv", b"Last_Name,Email,Last_Name\nAda,a@x.ie,Lovelace\n")
+    assert out.returncode == 2
+    assert "the CSV header names Last_Name more than once" in out.stderr
+    listed = dg("record", "list", "Contacts", "--json", "--workspace", tmp_path)
+    assert json.loads(listed.stdout) == []
+
+
+def test_import_of_a_non_utf8_file_names_the_line(tmp_path):
+    out = _import(tmp_path, "c.csv", b"Last_Name\nAda\nR\xe9my\n")
+    assert_clean(out)
+    assert out.returncode == 2
+    assert "c.csv is not UTF-8 text (line 3)" in out.stderr
+    assert "codec" not in out.stderr
+
+
+def test_record_data_file_that_is_not_utf8(tmp_path):
+    (tmp_path / "r.json").write_bytes(b'{"Last_Name": "R\xe9my"}')
+    out = dg("record", "create", "Contacts", "--data", "@" + str(tmp_path / "r.json"),
+             "--workspace", tmp_path)
+    assert_clean(out)
+    assert out.returncode == 2 and "r.json is not UTF-8 text" in out.stderr

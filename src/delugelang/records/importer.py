@@ -9,6 +9,7 @@ loses nothing that was reported as imported.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,13 +50,18 @@ def read_rows(path: str | Path) -> list[tuple[int, dict | str]]:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ValueError(f"no such file: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"cannot read {path}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        raise ValueError(f"{path} is not UTF-8 text (line {line})") from None
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from None
     return _csv_rows(text) if suffix == ".csv" else _json_rows(path, text)
 
 
 def _csv_rows(text: str) -> list[tuple[int, dict | str]]:
-    reader = csv.reader(text.splitlines())
+    # newline="" keeps a line break inside a quoted cell; strict reports a quote left open
+    # instead of swallowing the rows after it.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -63,6 +69,10 @@ def _csv_rows(text: str) -> list[tuple[int, dict | str]]:
     except csv.Error as exc:
         raise ValueError(f"the CSV header cannot be read ({exc})") from None
     header = [h.strip() for h in header]
+    named = [h for h in header if h]
+    twice = sorted({h for h in named if named.count(h) > 1})
+    if twice:  # one of the two cells would be dropped without a word
+        raise ValueError(f"the CSV header names {', '.join(twice)} more than once")
     rows: list[tuple[int, dict | str]] = []
     number = 1
     while True:
