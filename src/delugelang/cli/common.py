@@ -65,6 +65,8 @@ def print_json(data) -> None:
 def read_text(path: str) -> str:
     try:
         return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not UTF-8 text") from None
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
 
