@@ -130,9 +130,7 @@ def _collect(store) -> list:
 
 def _print_record(record: dict) -> None:
     for key, value in record.items():
-        if isinstance(value, dict):
-            value = value.get("name") or value.get("id")
-        print(f"{key}: {'' if value is None else value}")
+        print(f"{key}: {_cell(value)}")
 
 
 def _print_table(rows: list[dict], module: str) -> None:
@@ -141,11 +139,12 @@ def _print_table(rows: list[dict], module: str) -> None:
         return
     from rich.console import Console
     from rich.table import Table
-    skip = {"id", "Owner", "Created_By", "Modified_By", "Created_Time", "Modified_Time"}
+
+    from delugelang.records.shapes import SYSTEM_FIELDS
     columns: list[str] = []
     for row in rows:
         for key in row:
-            if key not in skip and key not in columns:
+            if key not in SYSTEM_FIELDS and key not in columns:
                 columns.append(key)
     table = Table(show_edge=False)
     for name in ["id", *columns[:6]]:
@@ -157,6 +156,7 @@ def _print_table(rows: list[dict], module: str) -> None:
 
 
 def _cell(value) -> str:
+    """A field as text: a lookup by its name (else id), an empty field as nothing."""
     if isinstance(value, dict):
         value = value.get("name") or value.get("id")
     return "" if value is None else str(value)
@@ -165,28 +165,26 @@ def _cell(value) -> str:
 # -- verbs ---------------------------------------------------------------------------------
 
 def _create(args) -> int:
-    data = _read_data(args.data)
-    store = _store(args)
-    runs = _collect(store)
-    record = store.create(args.module, data, workflows=not args.no_workflows)
-    if args.json:
-        print_json({"record": record, "workflows": [r.to_json() for r in runs]})
-    else:
-        print(f"created {store.module(args.module)} record {record['id']}")
-        for run in runs:
-            _print_run(run)
-    return EXIT_OK
+    return _write(args, "created", lambda store, data, fire:
+                  store.create(args.module, data, workflows=fire))
 
 
 def _update(args) -> int:
+    return _write(args, "updated", lambda store, data, fire:
+                  store.update(args.module, args.id, data, workflows=fire))
+
+
+def _write(args, done: str, write) -> int:
+    """Create or update (`write(store, data, fire_workflows)`), then show the record and
+    the workflow runs the write set off."""
     data = _read_data(args.data)
     store = _store(args)
     runs = _collect(store)
-    record = store.update(args.module, args.id, data, workflows=not args.no_workflows)
+    record = write(store, data, not args.no_workflows)
     if args.json:
         print_json({"record": record, "workflows": [r.to_json() for r in runs]})
     else:
-        print(f"updated {store.module(args.module)} record {record['id']}")
+        print(f"{done} {store.module(args.module)} record {record['id']}")
         for run in runs:
             _print_run(run)
     return EXIT_OK
