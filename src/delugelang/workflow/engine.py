@@ -74,8 +74,8 @@ class WorkflowEngine:
 
     def rules(self) -> list[Rule]:
         """The valid rules (re-read when a file changes); `problems` holds the invalid ones."""
-        signature = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                          for p in sorted(self.files.directory.glob("*.json")))
+        stats = ((p.name, p.stat()) for p in sorted(self.files.directory.glob("*.json")))
+        signature = tuple((name, st.st_mtime_ns, st.st_size) for name, st in stats)
         if self._cache is None or self._cache[0] != signature:
             rules, problems = self.files.load_all()
             self._cache = (signature, rules)
