@@ -227,3 +227,34 @@ def test_record_data_file_that_is_not_utf8(tmp_path):
              "--workspace", tmp_path)
     assert_clean(out)
     assert out.returncode == 2 and "r.json is not UTF-8 text" in out.stderr
+
+
+def _rule_workspace(tmp_path):
+    (tmp_path / "workflows").mkdir()
+    (tmp_path / "functions").mkdir()
+    return tmp_path / "workflows"
+
+
+def test_workflow_files_that_cannot_be_read_are_named_without_python_text(tmp_path):
+    rules = _rule_workspace(tmp_path)
+    (rules / "latin.json").write_bytes(b'{"module": "Contacts", "x": "\xe9"}')
+    (rules / "folder.json").mkdir()
+    (rules / "untriggered.json").write_text('{"module": "Contacts", "actions": ["call function f"]}')
+    out = dg("workflow", "list", "--workspace", tmp_path)
+    assert out.returncode == 65
+    assert "latin.json: error: the rule file is not UTF-8 text" in out.stderr
+    assert "folder.json: error: cannot read the rule file: Is a directory" in out.stderr
+    assert '"trigger" is missing or not text; use one of: on create' in out.stderr
+    assert "codec" not in out.stderr and "Errno" not in out.stderr
+
+
+def test_workflow_run_with_a_missing_function_file_names_the_reason(tmp_path):
+    rules = _rule_workspace(tmp_path)
+    (rules / "all.json").write_text('{"module": "Contacts", "trigger": "on create", '
+                                    '"actions": ["call function missing"]}')
+    out = dg("record", "create", "Contacts", "--data", '{"Last_Name": "Ng"}',
+             "--workspace", tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "cannot read the function file functions/missing.dg (No such file or directory)" \
+        in out.stdout + out.stderr
+    assert "FileNotFoundError" not in out.stdout + out.stderr

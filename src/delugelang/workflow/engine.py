@@ -129,8 +129,10 @@ class WorkflowEngine:
         try:
             source = (self.root / action.file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
+            reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) \
+                else (exc.strerror or "unreadable")
             return Execution(status=FAILED, error=f"cannot read the function file "
-                                                  f"{action.file} ({exc.__class__.__name__})",
+                                                  f"{action.file} ({reason})",
                              ms=_ms(started), **base)
         self._local.depth = depth + 1
         try:

@@ -108,7 +108,8 @@ class Rule:
 
 def parse_trigger(text) -> Trigger:
     if not isinstance(text, str):
-        raise ValueError("trigger must be text")
+        raise ValueError("\"trigger\" is missing or not text; use one of: on create, on edit, "
+                         "on create or edit, on field update of FIELD")
     words = " ".join(text.split()).lower()
     if words in ("on create", "create"):
         return Trigger(frozenset({"create"}))
@@ -158,8 +159,10 @@ class RuleFiles:
         except FileNotFoundError:
             raise RuleError(path, f"there is no workflow rule named {name!r} "
                                   f"(rules: {', '.join(self.names()) or 'none'})") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RuleError(path, f"cannot read the rule file ({exc})") from None
+        except UnicodeDecodeError:
+            raise RuleError(path, "the rule file is not UTF-8 text") from None
+        except OSError as exc:
+            raise RuleError(path, f"cannot read the rule file: {exc.strerror or exc}") from None
         try:
             data = json.loads(source)
         except json.JSONDecodeError as exc:
