@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 DG = [sys.executable, "-m", "delugelang.cli"]
 
@@ -258,3 +260,37 @@ def test_workflow_run_with_a_missing_function_file_names_the_reason(tmp_path):
     assert "cannot read the function file functions/missing.dg (No such file or directory)" \
         in out.stdout + out.stderr
     assert "FileNotFoundError" not in out.stdout + out.stderr
+
+
+def test_workspace_state_that_cannot_be_opened_is_reported_not_a_traceback(tmp_path):
+    (tmp_path / "connectors").mkdir()
+    (tmp_path / ".dg").write_text("not a directory")
+    (tmp_path / "f.dg").write_text("info 1;\n")
+    for command in (["run", "f.dg"], ["connector", "list"], ["record", "list", "Contacts"]):
+        out = dg(*command, cwd=tmp_path)
+        assert_clean(out)
+        assert out.returncode == 1, (command, out.stderr)
+        assert "cannot open the workspace state" in out.stderr
+
+
+def test_read_only_workspace_says_it_must_be_writable(tmp_path):
+    import shutil
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare is not installed (needed for a read-only bind mount)")
+    workspace, view = tmp_path / "ws", tmp_path / "view"
+    view.mkdir()
+    workspace.mkdir()
+    out = dg("record", "create", "Contacts", "--data", '{"Last_Name": "Ng"}',
+             "--workspace", workspace)
+    assert out.returncode == 0, out.stderr
+    (workspace / "f.dg").write_text("info 1;\n")
+    (workspace / "connectors").mkdir()
+    script = (f"mount --bind -o ro {workspace} {view} && cd {view} && "
+              f"{sys.executable} -m delugelang.cli run f.dg")
+    proc = subprocess.run(["unshare", "--mount", "sh", "-c", script], capture_output=True,
+                          text=True, timeout=60)
+    if "mount" in proc.stderr and "cannot open the workspace state" not in proc.stderr:
+        pytest.skip(f"no read-only bind mount here: {proc.stderr.strip()}")
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode == 1
+    assert "the workspace must be writable, even to read it" in proc.stderr

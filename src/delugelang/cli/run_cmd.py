@@ -196,6 +196,9 @@ def run_command(args) -> int:
     except UsageError as exc:
         print(f"dg run: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except DelugeError as exc:  # the workspace state cannot be opened (read-only, damaged)
+        print(f"dg run: {exc.message}", file=sys.stderr)
+        return EXIT_RUNTIME
     source_for_errors = source
     tracer = None
     try:

@@ -84,8 +84,11 @@ class StateStore:
     def _raw_transaction(self, write: bool) -> Iterator[sqlite3.Connection]:
         try:
             conn = self._connect()
-        except sqlite3.Error:
-            raise StateError(f"cannot open the workspace state at {self.path}") from None
+        except (sqlite3.Error, OSError) as exc:
+            hint = "" if os.access(self.directory, os.W_OK) else \
+                "; the workspace must be writable, even to read it"
+            raise StateError(f"cannot open the workspace state at {self.path} ("
+                             f"{getattr(exc, 'strerror', None) or exc}{hint})") from None
         try:
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
