@@ -93,6 +93,20 @@ def test_batch_is_one_transaction(store):
     assert [r["Last_Name"] for r in store.list("Leads")] == ["kept"]
 
 
+def test_a_failed_batch_undoes_deletes_new_modules_and_ids(store):
+    first = store.create("Leads", {"Last_Name": "a"})
+    store.create("Leads", {"Last_Name": "b"})
+    modules = store.modules()
+    with pytest.raises(RuntimeError):
+        with store.batch():
+            store.delete("Leads", first["id"])
+            store.create("Projects", {"Name": "in a module of its own"})
+            raise RuntimeError("crash")
+    assert [r["Last_Name"] for r in store.list("Leads")] == ["a", "b"]
+    assert store.modules() == modules
+    assert int(store.create("Leads", {"Last_Name": "c"})["id"]) == int(first["id"]) + 2
+
+
 def test_events_fire_after_commit_and_not_after_rollback(store):
     seen = []
     store.on_write(lambda e: seen.append((e.kind, e.record["Last_Name"], sorted(e.changed))))

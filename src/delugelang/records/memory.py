@@ -13,23 +13,52 @@ FIXTURE_PREFIX = "5725767"
 
 
 class MemoryBackend:
-    """Records in a dict; `batch()` restores the previous state when the block fails."""
+    """Records in a dict; `batch()` restores the previous state when the block fails.
+
+    A stored row is never changed in place (writes store a copy, reads hand out copies), so
+    a batch rolls back from shallow copies of the modules it touched, taken on first write:
+    a write costs the same however many records the store holds."""
 
     def __init__(self, prefix: str = FIXTURE_PREFIX):
         self.prefix = prefix
         self._modules: dict[str, dict[str, dict]] = {m: {} for m in STANDARD_MODULES}
         self._counter = 1_000_000
         self._guard = threading.RLock()
+        self._batches: list[dict[str, dict | None]] = []  # per open batch: module -> rows before
 
     @contextmanager
     def batch(self):
         with self._guard:
-            saved = copy.deepcopy((self._modules, self._counter))
+            saved: dict[str, dict | None] = {}
+            counter = self._counter
+            self._batches.append(saved)
             try:
                 yield
             except BaseException:
-                self._modules, self._counter = saved
+                self._restore(saved)
+                self._counter = counter
                 raise
+            finally:
+                self._batches.pop()
+
+    def _rows(self, module: str, *, create: bool = False) -> dict[str, dict]:
+        """The module's rows, about to be written: each open batch saves them first."""
+        rows = self._modules.get(module)
+        for saved in self._batches:
+            if module not in saved:
+                saved[module] = None if rows is None else dict(rows)
+        if rows is None:
+            if not create:
+                raise KeyError(module)
+            rows = self._modules[module] = {}
+        return rows
+
+    def _restore(self, saved: dict[str, dict | None]) -> None:
+        for module, rows in saved.items():
+            if rows is None:
+                self._modules.pop(module, None)
+            else:
+                self._modules[module] = rows
 
     def module(self, name: str) -> str | None:
         lowered = str(name).lower()
@@ -39,7 +68,7 @@ class MemoryBackend:
         with self._guard:
             existing = self.module(name)
             if existing is None:
-                self._modules[name] = {}
+                self._rows(name, create=True)
             return existing or name
 
     def modules(self) -> list[tuple[str, int]]:
@@ -55,7 +84,7 @@ class MemoryBackend:
 
     def insert(self, module: str, record: dict) -> None:
         with self._guard:
-            self._modules[module][str(record["id"])] = copy.deepcopy(record)
+            self._rows(module)[str(record["id"])] = copy.deepcopy(record)
 
     def replace(self, module: str, record: dict) -> None:
         self.insert(module, record)
@@ -70,7 +99,9 @@ class MemoryBackend:
 
     def remove(self, module: str, record_id: str) -> bool:
         with self._guard:
-            return self._modules.get(module, {}).pop(str(record_id), None) is not None
+            if module not in self._modules:
+                return False
+            return self._rows(module).pop(str(record_id), None) is not None
 
 
 class OverlayBackend(MemoryBackend):
@@ -95,8 +126,9 @@ class OverlayBackend(MemoryBackend):
         return self.base.user_id()
 
     def insert(self, module: str, record: dict) -> None:
-        self._modules.setdefault(module, {})
-        super().insert(module, record)
+        with self._guard:
+            self._rows(module, create=True)
+            super().insert(module, record)
 
     def fetch(self, module: str, record_id: str) -> dict | None:
         if str(record_id) in self._deleted:
