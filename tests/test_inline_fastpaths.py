@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import delugelang
 from delugelang import ops
-from delugelang.errors import ScriptError
+from delugelang.errors import DelugeError, ScriptError
 from delugelang.limits import CRM
 from delugelang.runtime import Run
 from delugelang.services import NO_SERVICES
@@ -28,8 +28,8 @@ RT = Run(CRM, NO_SERVICES)
 def outcome(fn):
     try:
         return ("value", to_text(fn()))
-    except ScriptError as exc:
-        return ("error", exc.message)
+    except DelugeError as exc:  # ScriptError and LimitError
+        return ("error", type(exc).__name__, exc.message)
 
 
 def run_program(source, **args):
@@ -72,3 +72,16 @@ def test_text_equality_against_a_constant_keeps_deluge_types():
     program = delugelang.compile('a = "1";\nb = 1;\ninfo a == "1";\ninfo b == "1";\n'
                                  'info true == 1;\ninfo b != 1;\n')
     assert program.run().info == ("true", "false", "false", "false")
+
+
+@settings(max_examples=150, deadline=None)
+@given(x=st.one_of(VALUES, st.text(max_size=8)), budget=st.integers(1, 12),
+       left=st.booleans())
+def test_text_constant_concatenation_matches_the_helper(x, budget, left):
+    expr = '"abc" + x' if left else 'x + "abc"'
+    program = delugelang.compile(f"void f(string x) {{ info {expr}; }}", cache=False)
+    limits = CRM.replace(text_length=budget)
+    got = outcome(lambda: program.run(preset={"x": x}, limits=limits).info[0])
+    rt = Run(limits, NO_SERVICES)
+    want = outcome(lambda: ops.concat(rt, "abc", x) if left else ops.concat(rt, x, "abc"))
+    assert got == want

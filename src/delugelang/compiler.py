@@ -49,6 +49,10 @@ def _enter_catch(rt, exc, steps):
     return ErrorValue(exc.message, line), max(steps, rt.steps)
 
 
+def _text_limit(rt) -> int:
+    return rt.limits.text_length
+
+
 def _run_sysvar(rt, name):
     return tasks.system_variable(rt, name)
 
@@ -83,7 +87,7 @@ BASE_HELPERS = {
     "op_throw": _throw, "op_catch": _enter_catch, "op_sysvar": _run_sysvar,
     "op_task": tasks.run_task, "op_block_task": tasks.run_block_task,
     "op_return": _check_return, "op_record_field": dict.get,
-    "op_lookup": dict.get, "ScriptError": ScriptError,
+    "op_lookup": dict.get, "op_text_limit": _text_limit, "ScriptError": ScriptError,
     **inline.INLINE_HELPERS,
 }
 
@@ -129,6 +133,7 @@ class Compiler:
         prologue = [
             _expr(_call_attr("rt", "enter")),
             _assign("n_mark", _call_attr("rt", "tick", _name("n_steps"))),
+            _assign("n_text", _call("op_text_limit", _name("rt"))),
         ]
         for name in sorted(assigned - ({"input"} if reads_input else set())):
             prologue.append(_assign(_var(name), ast.Constant(None)))
@@ -292,7 +297,10 @@ class Compiler:
             return _at(inline.integer_tree(e, self.helper_tree(e), _var, self.temp), e.op_span)
         left, right = self.expr(e.left), self.expr(e.right)
         if e.op == "+" and (_is_text_literal(e.left) or _is_text_literal(e.right)):
-            return _at(_call("op_concat", _name("rt"), left, right), e.op_span)
+            if _is_text_literal(e.left) and _is_text_literal(e.right):
+                return _at(_call("op_concat", _name("rt"), left, right), e.op_span)
+            fast = inline.text_concat(left, right, _is_text_literal(e.left), self.temp)
+            return _at(fast, e.op_span)
         helper = _BINARY_HELPERS[e.op]
         fast = inline.binary(e.op, e.left, e.right, left, right, helper, self.temp) or \
             inline.mixed(e.op, e.left, e.right, left, right, helper, self.temp)

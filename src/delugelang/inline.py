@@ -21,7 +21,7 @@ from . import nodes as n
 from .values import INT_MAX, INT_MIN
 
 # Helpers the inline code refers to, bound into every program's globals.
-INLINE_HELPERS = {"op_type": type, "op_int": int, "op_str": str}
+INLINE_HELPERS = {"op_type": type, "op_int": int, "op_str": str, "op_len": len}
 
 _ARITHMETIC = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult}
 _ORDER = {"<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE}
@@ -124,6 +124,37 @@ def mixed(op: str, left_node: n.Node, right_node: n.Node, left: ast.expr, right:
                                              ast.BinOp(a.again(), _ARITHMETIC[op](), b.again())),
                                ast.Constant(INT_MAX)]))
     return ast.IfExp(test=ast.BoolOp(ast.And(), checks), body=_load(result), orelse=fallback)
+
+
+def text_concat(left: ast.expr, right: ast.expr, text_on_left: bool, temp) -> ast.expr:
+    """`"text" + x` (or `x + "text"`) when x is TEXT or NUMBER, inline:
+
+        (r if ((tt := op_type(t := X)) is op_str and op_len(r := K + t) <= n_text)
+              or (tt is op_int and op_len(r := K + op_str(t)) <= n_text)
+         else op_concat(rt, K, t))
+
+    `n_text` is the run's text-length budget, read once per function call. Past it, or
+    for any other type, ops.concat gives Deluge's text or the budget error."""
+    const, other = (left, right) if text_on_left else (right, left)
+    value, kind, result = temp(), temp(), temp()
+
+    def joined(piece):
+        parts = (const, piece) if text_on_left else (piece, const)
+        total = ast.NamedExpr(_store(result), ast.BinOp(parts[0], ast.Add(), parts[1]))
+        return ast.Compare(ast.Call(_load("op_len"), [total], []), [ast.LtE()],
+                           [_load("n_text")])
+
+    kind_of = ast.NamedExpr(_store(kind), ast.Call(_load("op_type"),
+                                                  [ast.NamedExpr(_store(value), other)], []))
+    as_text = ast.BoolOp(ast.And(), [ast.Compare(kind_of, [ast.Is()], [_load("op_str")]),
+                                     joined(_load(value))])
+    as_number = ast.BoolOp(ast.And(), [
+        ast.Compare(_load(kind), [ast.Is()], [_load("op_int")]),
+        joined(ast.Call(_load("op_str"), [_load(value)], []))])
+    args = [_load("rt"), const, _load(value)] if text_on_left else \
+        [_load("rt"), _load(value), const]
+    return ast.IfExp(test=ast.BoolOp(ast.Or(), [as_text, as_number]), body=_load(result),
+                     orelse=ast.Call(_load("op_concat"), args, []))
 
 
 def is_integer_tree(e: n.Node) -> bool:
