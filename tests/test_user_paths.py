@@ -294,3 +294,20 @@ def test_read_only_workspace_says_it_must_be_writable(tmp_path):
     assert "Traceback" not in proc.stderr
     assert proc.returncode == 1
     assert "the workspace must be writable, even to read it" in proc.stderr
+
+
+def test_assignment_to_something_other_than_a_variable_says_what_it_is():
+    cases = {
+        'm = Map(); m.key = 2;': 'cannot assign to a field; only a variable name can be '
+                                 'assigned (to set a key of a map, write m.put("key", value))',
+        'true = 1;': "cannot assign to 'true': it is a reserved word",
+        'null = 1;': "cannot assign to 'null': it is a reserved word",
+        '"a" = 1;': "cannot assign to a text value",
+        'x = {1}; x.get(0) = 2;': "cannot assign to this expression; only a variable name",
+    }
+    for source, message in cases.items():
+        out = dg("check", "-", stdin=source + "\n")
+        assert out.returncode == 65
+        assert message in out.stderr, out.stderr
+        assert "this expression: this expression" not in out.stderr
+        assert "'boolean' is a reserved word" not in out.stderr

@@ -152,10 +152,7 @@ class Checker:
         e = s.expr
         self.expr(e)
         if isinstance(e, n.BinOp) and e.op == "=":
-            target = e.left.kind if isinstance(e.left, n.Literal) else "this expression"
-            word = f"'{target}' is a reserved word" if isinstance(e.left, n.Literal) else target
-            self.error(f"cannot assign to {target}: {word}; only a variable name can be "
-                       f"assigned", s.span)
+            self.error(_assignment_target_problem(e.left), s.span)
         elif not isinstance(e, (n.Call, n.MethodCall, n.Task)):
             self.error("this statement does nothing: expected an assignment, a call or a task",
                        s.span)
@@ -294,6 +291,20 @@ class Checker:
                 self.expr(v)
         if e.name == "invokeurl" and "url" not in seen:
             self.error("invokeurl needs a 'url:' parameter", e.span)
+
+
+def _assignment_target_problem(target: n.Node) -> str:
+    """Why `target = value` is not an assignment (the grammar read it as a comparison)."""
+    only = "only a variable name can be assigned"
+    if isinstance(target, n.Literal) and target.kind in ("null", "boolean"):
+        word = "null" if target.value is None else str(target.value).lower()
+        return f"cannot assign to '{word}': it is a reserved word; {only}"
+    if isinstance(target, n.Literal):
+        return f"cannot assign to a {target.kind} value; {only}"
+    if isinstance(target, n.Field):  # `m.key = v`: Deluge sets a map's key with put
+        return (f"cannot assign to a field; {only} (to set a key of a map, write "
+                f"m.put(\"{target.name}\", value))")
+    return f"cannot assign to this expression; {only}"
 
 
 def _spec_arity(spec, function_form: bool):
