@@ -31,6 +31,26 @@ def test_default_is_the_user_cache_not_tmp(tmp_path, monkeypatch):
     assert parser.cache_dir() == tmp_path / "xdg" / "delugelang"
 
 
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions only")
+def test_the_formatter_parser_caches_only_in_the_private_directory(tmp_path, monkeypatch):
+    from delugelang.formatter_tokens import token_parser
+
+    private, shared = tmp_path / "private", tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    token_parser.cache_clear()
+    try:
+        monkeypatch.setenv("DG_CACHE_DIR", str(shared))
+        assert token_parser().parse("x = 1;\n") is not None
+        assert list(shared.iterdir()) == []
+        token_parser.cache_clear()
+        monkeypatch.setenv("DG_CACHE_DIR", str(private))
+        token_parser()
+        assert [p.name.startswith("fmt-grammar-") for p in private.iterdir()] == [True]
+    finally:
+        token_parser.cache_clear()
+
+
 def _shape(node):
     """A tree as plain data: rule names, token types, texts and positions."""
     if hasattr(node, "children"):

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
-import tempfile
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import regex
 
-from .parser import grammar_text
+from .lalr import OPTIONS
+from .parser import cache_dir, grammar_text
 
 # Text literals, date literals and both comment forms, in one left-to-right pass, so a
 # `//` inside "http://..." or a `/*` inside '...' is never taken for a comment.
@@ -62,19 +60,16 @@ class Units:
 
 @functools.lru_cache(maxsize=1)
 def token_parser():
-    """An LALR parser over the same grammar that keeps punctuation tokens in the tree."""
+    """An LALR parser over the same grammar that keeps punctuation tokens in the tree.
+    Its Lark cache is a pickle, so it lives where the parser's does (parser.cache_dir:
+    private to this user, never a shared /tmp), or nowhere."""
     from lark import Lark
 
     text = grammar_text()
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    cache_dir = Path(os.environ.get("DG_CACHE_DIR") or Path(tempfile.gettempdir()) / "delugelang")
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        cache = str(cache_dir / f"fmt-grammar-{digest}.lark.cache")
-    except OSError:
-        cache = False
-    return Lark(text, parser="lalr", lexer="contextual", propagate_positions=True,
-                maybe_placeholders=True, keep_all_tokens=True, cache=cache)
+    directory = cache_dir()
+    cache = str(directory / f"fmt-grammar-{digest}.lark.cache") if directory else False
+    return Lark(text, keep_all_tokens=True, cache=cache, **OPTIONS)
 
 
 def scan_comments(source: str) -> list[Comment]:
