@@ -379,10 +379,9 @@ class Compiler:
         table = self.helper("m", (key, len(args)),
                             lambda: inline.method_table(METHODS[key], len(args)))
         generic = self.helper("m", key, lambda: method_dispatcher(name))
-        temp = self.temp()
-        recv = ast.NamedExpr(_name(temp, ast.Store()), self.expr(receiver))
-        impl = _call("op_lookup", _name(table), _call("op_type", recv), _name(generic))
-        return ast.Call(func=impl, args=[_name("rt"), _name(temp)] + self.args(args), keywords=[])
+        recv = inline.Operand(self.expr(receiver), self.temp)  # a variable needs no temporary
+        impl = _call("op_lookup", _name(table), _call("op_type", recv.first()), _name(generic))
+        return ast.Call(func=impl, args=[_name("rt"), recv.again()] + self.args(args), keywords=[])
 
     def user_call(self, fn: n.FunctionDef, args) -> ast.expr:
         """`(f_1(rt, a, b, n_steps), n_steps := rt.steps)[0]`: the callee continues our step

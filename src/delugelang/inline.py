@@ -136,7 +136,8 @@ def text_concat(left: ast.expr, right: ast.expr, text_on_left: bool, temp) -> as
     `n_text` is the run's text-length budget, read once per function call. Past it, or
     for any other type, ops.concat gives Deluge's text or the budget error."""
     const, other = (left, right) if text_on_left else (right, left)
-    value, kind, result = temp(), temp(), temp()
+    operand = Operand(other, temp)  # a variable needs no temporary
+    kind, result = temp(), temp()
 
     def joined(piece):
         parts = (const, piece) if text_on_left else (piece, const)
@@ -144,15 +145,14 @@ def text_concat(left: ast.expr, right: ast.expr, text_on_left: bool, temp) -> as
         return ast.Compare(ast.Call(_load("op_len"), [total], []), [ast.LtE()],
                            [_load("n_text")])
 
-    kind_of = ast.NamedExpr(_store(kind), ast.Call(_load("op_type"),
-                                                  [ast.NamedExpr(_store(value), other)], []))
+    kind_of = ast.NamedExpr(_store(kind), ast.Call(_load("op_type"), [operand.first()], []))
     as_text = ast.BoolOp(ast.And(), [ast.Compare(kind_of, [ast.Is()], [_load("op_str")]),
-                                     joined(_load(value))])
+                                     joined(operand.again())])
     as_number = ast.BoolOp(ast.And(), [
         ast.Compare(_load(kind), [ast.Is()], [_load("op_int")]),
-        joined(ast.Call(_load("op_str"), [_load(value)], []))])
-    args = [_load("rt"), const, _load(value)] if text_on_left else \
-        [_load("rt"), _load(value), const]
+        joined(ast.Call(_load("op_str"), [operand.again()], []))])
+    args = [_load("rt"), const, operand.again()] if text_on_left else \
+        [_load("rt"), operand.again(), const]
     return ast.IfExp(test=ast.BoolOp(ast.Or(), [as_text, as_number]), body=_load(result),
                      orelse=ast.Call(_load("op_concat"), args, []))
 
