@@ -311,3 +311,21 @@ def test_assignment_to_something_other_than_a_variable_says_what_it_is():
         assert message in out.stderr, out.stderr
         assert "this expression: this expression" not in out.stderr
         assert "'boolean' is a reserved word" not in out.stderr
+
+
+def test_snippet_shows_the_line_the_error_is_on_despite_unicode_line_separators():
+    source = '// a\u2028b\ninfo "x\u2028y";\ninfo totl;\n'
+    out = dg("run", "-", stdin=source)
+    assert out.returncode == 65
+    assert "<stdin>:3:6:" in out.stderr
+    assert "   3 | info totl;\n" in out.stderr
+
+
+def test_snippet_of_a_very_long_line_is_cut_around_the_caret():
+    source = "x = 1;" + " " * 5000 + "info totl;\n"
+    out = dg("run", "-", stdin=source)
+    assert out.returncode == 65
+    head, code, caret = out.stderr.splitlines()[:3]
+    assert head.startswith("<stdin>:1:5012:")
+    assert len(code) < 200 and code.startswith("   1 | ...") and code.endswith("info totl;")
+    assert caret.index("^") == code.index("totl")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -112,12 +113,32 @@ def render_snippet(kind: str, message: str, source: str | None, filename: str,
     head = f"{filename}:{line}:{col}: {title}: {message}"
     if not source:
         return head
-    lines = source.splitlines()
+    # Lines end as the parser counts them: not at the other breaks splitlines() knows
+    # (U+2028, form feed...), which may sit inside a text or a comment.
+    lines = _LINE_BREAK.split(source)
     if not 1 <= line <= len(lines):
         return head
     text = lines[line - 1].expandtabs(4)
     raw = lines[line - 1]
     # Keep the caret under the right character when the line holds tabs.
     caret_col = len(raw[: col - 1].expandtabs(4))
+    text, caret_col = _window(text, caret_col)
     gutter = f"{line:>4} | "
     return f"{head}\n{gutter}{text}\n{' ' * len(gutter)}{' ' * caret_col}^"
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_SNIPPET_WIDTH = 120
+
+
+def _window(text: str, caret_col: int) -> tuple[str, int]:
+    """A long line cut to the part around the caret, with '...' where it was cut."""
+    if len(text) <= _SNIPPET_WIDTH:
+        return text, caret_col
+    start = max(0, min(caret_col - _SNIPPET_WIDTH // 2, len(text) - _SNIPPET_WIDTH))
+    part = text[start:start + _SNIPPET_WIDTH]
+    if start > 0:
+        part, caret_col = "..." + part, caret_col - start + 3
+    if start + _SNIPPET_WIDTH < len(text):
+        part += "..."
+    return part, caret_col
