@@ -49,18 +49,12 @@ def _load(session, args) -> bool:
     if len(args) != 1:
         session.output.err(":load needs one file, like :load samples/welcome.dg")
         return False
+    from .cli.run_cmd import UsageError, read_script
     path = args[0]
     try:
-        with open(path, encoding="utf-8") as fh:
-            source = fh.read()
-    except FileNotFoundError:
-        session.output.err(f":load: no such file: {path}")
-        return False
-    except UnicodeDecodeError:
-        session.output.err(f":load: {path} is not UTF-8 text")
-        return False
-    except OSError as exc:
-        session.output.err(f":load: cannot read {path}: {exc.strerror}")
+        source = read_script(path)
+    except UsageError as exc:
+        session.output.err(f":load: {exc}")
         return False
     return session.run_snippet(source, path)
 

@@ -76,9 +76,14 @@ def read_source(path: str) -> tuple[str, str]:
     """(source, display name) for a path or '-'."""
     if path == "-":
         return sys.stdin.read(), "<stdin>"
+    return read_script(path), path
+
+
+def read_script(path: str) -> str:
+    """A .dg file's text; a UsageError saying why it cannot be read."""
     try:
         with open(path, encoding="utf-8") as fh:
-            return fh.read(), path
+            return fh.read()
     except FileNotFoundError:
         raise UsageError(f"no such file: {path}") from None
     except UnicodeDecodeError:
