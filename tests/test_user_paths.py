@@ -329,3 +329,37 @@ def test_snippet_of_a_very_long_line_is_cut_around_the_caret():
     assert head.startswith("<stdin>:1:5012:")
     assert len(code) < 200 and code.startswith("   1 | ...") and code.endswith("info totl;")
     assert caret.index("^") == code.index("totl")
+
+
+HTTP_SCRIPT = 'r = invokeurl [ url: "https://api.example.test/x" type: GET ];\ninfo r;\n'
+
+
+def test_run_fixtures_with_malformed_sections_are_usage_errors(tmp_path):
+    (tmp_path / "h.dg").write_text(HTTP_SCRIPT)
+    cases = [
+        ({"connectors": []}, "connectors must map"),
+        ({"connectors": {"a.b": 5}}, "connectors must map"),
+        ({"http": {"url": "https://api.example.test/x"}}, "http must be a list"),
+        ({"http": [5]}, 'http response 1 must be an object with a "url"'),
+        ({"http": [{"url": 3}]}, 'http response 1 must be an object with a "url"'),
+        ({"http": [{"url": "https://api.example.test/x", "status": "abc"}]},
+         '"status" must be an HTTP status number'),
+    ]
+    for fixtures, message in cases:
+        (tmp_path / "fx.json").write_text(json.dumps(fixtures))
+        out = dg("run", "h.dg", "--fixtures", "fx.json", cwd=tmp_path)
+        assert_clean(out)
+        assert out.returncode == 2, (fixtures, out.stdout, out.stderr)
+        assert message in out.stderr
+        assert "internal error" not in out.stderr
+    (tmp_path / "fx.json").write_bytes(b"\xff")
+    out = dg("run", "h.dg", "--fixtures", "fx.json", cwd=tmp_path)
+    assert out.returncode == 2 and "fx.json is not UTF-8 text" in out.stderr
+
+
+def test_run_fixtures_that_are_well_formed_still_serve_the_call(tmp_path):
+    (tmp_path / "h.dg").write_text(HTTP_SCRIPT)
+    (tmp_path / "fx.json").write_text(json.dumps(
+        {"http": [{"url": "https://api.example.test/x", "status": 201, "body": {"n": 1}}]}))
+    out = dg("run", "h.dg", "--fixtures", "fx.json", cwd=tmp_path)
+    assert (out.returncode, out.stdout) == (0, '{"n":1}\n')

@@ -21,6 +21,8 @@ def load_fixtures(path: str) -> dict:
     try:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
+    except UnicodeDecodeError:
+        raise ValueError(f"fixtures file {path} is not UTF-8 text") from None
     except OSError as exc:
         raise ValueError(f"cannot read fixtures file {path}: {exc.strerror}") from None
     except json.JSONDecodeError as exc:
@@ -32,7 +34,31 @@ def load_fixtures(path: str) -> dict:
     if unknown:
         raise ValueError(f"fixtures file {path} has unknown sections: {', '.join(sorted(unknown))}; "
                          f"expected records, connectors, http")
+    _check_connectors(data.get("connectors", {}))
+    _check_http(data.get("http", []))
     return data
+
+
+def _check_connectors(connectors) -> None:
+    if not isinstance(connectors, dict) or not all(
+            isinstance(v, dict) for v in connectors.values()):
+        raise ValueError('fixtures: connectors must map "<connector>.<api>" names to responses, '
+                         'like {"crm.sub": {"status_code": 200, "response": {}}}')
+
+
+def _check_http(entries) -> None:
+    if not isinstance(entries, list):
+        raise ValueError('fixtures: http must be a list of responses, like [{"method": "GET", '
+                         '"url": "https://...", "status": 200, "body": {}}]')
+    for number, entry in enumerate(entries, start=1):
+        where = f"fixtures: http response {number}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
+            raise ValueError(f'{where} must be an object with a "url" text')
+        status = entry.get("status", 200)
+        if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
+            raise ValueError(f'{where}: "status" must be an HTTP status number, like 200')
+        if not isinstance(entry.get("headers", {}) or {}, dict):
+            raise ValueError(f'{where}: "headers" must be an object of names to values')
 
 
 def with_fixtures(services: Services, data: dict) -> Services:
