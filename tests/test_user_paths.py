@@ -363,3 +363,15 @@ def test_run_fixtures_that_are_well_formed_still_serve_the_call(tmp_path):
         {"http": [{"url": "https://api.example.test/x", "status": 201, "body": {"n": 1}}]}))
     out = dg("run", "h.dg", "--fixtures", "fx.json", cwd=tmp_path)
     assert (out.returncode, out.stdout) == (0, '{"n":1}\n')
+
+
+def test_check_reports_the_other_files_when_one_is_missing(tmp_path):
+    (tmp_path / "bad.dg").write_text("info totl;\n")
+    out = dg("check", "missing.dg", "bad.dg", cwd=tmp_path)
+    assert out.returncode == 2
+    assert "dg check: no such file: missing.dg" in out.stderr
+    assert "bad.dg:1:6: error: Variable 'totl' is not defined" in out.stderr
+    out = dg("check", "bad.dg", "missing.dg", "--json", cwd=tmp_path)
+    assert out.returncode == 2
+    report = json.loads(out.stdout)
+    assert report["ok"] is False and report["problems"][0]["file"] == "bad.dg"

@@ -288,13 +288,14 @@ def check_command(args) -> int:
     from ..program import check_source
 
     reports = []
-    failed = False
+    failed = unreadable = False
     for path in args.files:
         try:
             source, name = read_source(path)
-        except UsageError as exc:
+        except UsageError as exc:  # reported, and the other files are still checked
             print(f"dg check: {exc}", file=sys.stderr)
-            return EXIT_USAGE
+            unreadable = True
+            continue
         try:
             problems = check_source(source)
         except DelugeError as err:
@@ -304,7 +305,7 @@ def check_command(args) -> int:
             failed = failed or severity == "error"
             reports.append((name, source, p, severity))
     if args.json:
-        _print_json({"ok": not failed, "problems": [
+        _print_json({"ok": not (failed or unreadable), "problems": [
             {"file": name, "severity": sev, "kind": getattr(p, "kind", "check"),
              "message": p.message, "line": p.line, "column": p.column}
             for name, _, p, sev in reports]})
@@ -314,4 +315,6 @@ def check_command(args) -> int:
         errors = sum(1 for r in reports if r[3] == "error")
         if errors:
             print(f"{errors} error{'s' if errors != 1 else ''} found", file=sys.stderr)
+    if unreadable:
+        return EXIT_USAGE
     return EXIT_DATAERR if failed else EXIT_OK
