@@ -11,7 +11,6 @@ from urllib.parse import quote, urlsplit
 
 from delugelang.connectors.errors import ConnectorError, DefinitionError
 from delugelang.connectors.http import default_http, send
-from delugelang.connectors.loopback import LoopbackReceiver
 from delugelang.connectors.model import Api, Connector, origin_of, parse_api_id, redirect_path
 from delugelang.connectors.oauth import OAuthClient, PendingAuthorization, Token
 from delugelang.connectors.redact import quote_for_message, redact
@@ -212,6 +211,8 @@ class ConnectorService:
         if connector.grant_type == "client_credentials":
             self.tokens.save(key, client.client_credentials())
             return self.token_status(connector.name)
+        from delugelang.connectors.loopback import LoopbackReceiver  # http.server: only here
+
         path = redirect_path(connector.name, key.extension or None)
         with LoopbackReceiver(path, connector.redirect_port if port is None else port) as receiver:
             pending = client.begin(receiver.redirect_uri)
