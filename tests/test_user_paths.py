@@ -375,3 +375,17 @@ def test_check_reports_the_other_files_when_one_is_missing(tmp_path):
     assert out.returncode == 2
     report = json.loads(out.stdout)
     assert report["ok"] is False and report["problems"][0]["file"] == "bad.dg"
+
+
+def test_authorize_port_and_timeout_out_of_range_are_usage_errors(tmp_path):
+    out = dg("connector", "create", "svc", "--token-url", "https://auth.example.test/token",
+             "--authorize-url", "https://auth.example.test/auth", "--workspace", tmp_path)
+    assert out.returncode == 0, out.stderr
+    for args, message in [(["--port", "99999"], "a port is a number from 0 to 65535"),
+                          (["--port", "0", "--timeout", "-1"], "seconds above 0")]:
+        out = dg("connector", "authorize", "svc", "--no-browser", *args,
+                 "--workspace", tmp_path, timeout=30)
+        assert_clean(out)
+        assert out.returncode == 2 and message in out.stderr
+    out = dg("connector", "redirect-url", "svc", "--port", "0", "--workspace", tmp_path)
+    assert out.returncode == 2 and "from 1 to 65535" in out.stderr

@@ -382,6 +382,30 @@ def _extension_flag(parser, what: str) -> None:
                         help=f"{what} inside this extension (its own client, if it has one)")
 
 
+def _port_from(low: int):
+    """An argparse type: a TCP port number from `low` to 65535."""
+    def port(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            number = -1
+        if not low <= number <= 65535:
+            raise argparse.ArgumentTypeError(f"a port is a number from {low} to 65535, "
+                                             f"not {text!r}")
+        return number
+    return port
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"give a number of seconds above 0, not {text!r}")
+    return seconds
+
+
 def _add(sub, name: str, handler, help_text: str, common, description: str | None = None):
     parser = sub.add_parser(name, help=help_text, description=description or help_text,
                             parents=[common])
@@ -461,7 +485,8 @@ def _register_connector(sub, common) -> None:
     p = _add(cmds, "redirect-url", cmd_connector_redirect_url,
              "print the redirect URL to register with the provider", common)
     p.add_argument("name")
-    p.add_argument("--port", type=int, metavar="N", help="a port other than the connector's")
+    p.add_argument("--port", type=_port_from(1), metavar="N",
+                   help="a port other than the connector's")
     _extension_flag(p, "the redirect URL")
     p = _add(cmds, "authorize", cmd_connector_authorize,
              "authorize the connection (prints the URL to open first)", common,
@@ -470,9 +495,9 @@ def _register_connector(sub, common) -> None:
              "stores the tokens. For a client-credentials connector it fetches a token.")
     p.add_argument("name")
     p.add_argument("--no-browser", action="store_true", help="only print the URL")
-    p.add_argument("--port", type=int, metavar="N",
+    p.add_argument("--port", type=_port_from(0), metavar="N",
                    help="loopback port (default: the connector's; 0 picks a free one)")
-    p.add_argument("--timeout", type=float, default=300.0, metavar="S",
+    p.add_argument("--timeout", type=_positive_seconds, default=300.0, metavar="S",
                    help="how long to wait for the callback (default 300)")
     _extension_flag(p, "authorize")
     p = _add(cmds, "client-credentials", cmd_connector_client_credentials,
