@@ -53,31 +53,53 @@ def test_command(args) -> int:
 
 
 def _run_tests(args) -> int:
-    from ..testing import discover, load_test_file, run_file
+    files = _load_files(args.paths)
+    if files is None:
+        return EXIT_USAGE
+    results = _run_files(files, args)
+    if args.junit_xml and not _write_junit(args.junit_xml, results):
+        return EXIT_USAGE
+    if any(r.compile_error is not None for r in results):
+        return EXIT_DATAERR
+    failed = any(c.status == "failed" for r in results for c in r.cases)
+    return EXIT_RUNTIME if failed else EXIT_OK
+
+
+def _load_files(paths: list[str]) -> list | None:
+    """Every test file found under `paths`, checked; None (said why) when there are none
+    or any is invalid: then nothing runs."""
+    from ..testing import discover, load_test_file
     from ..testing.discovery import DiscoveryError
-    from ..testing.report import TerminalReport, junit_xml
     from ..testing.spec import SpecError
 
     try:
-        paths = discover(args.paths)
+        found = discover(paths)
     except DiscoveryError as exc:
-        print(f"dg test: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    if not paths:
-        print(f"dg test: no *.test.json files under {', '.join(args.paths)}", file=sys.stderr)
-        return EXIT_USAGE
+        _complain(str(exc))
+        return None
+    if not found:
+        _complain(f"no *.test.json files under {', '.join(paths)}")
+        return None
     files, problems = [], []
-    for path in paths:
+    for path in found:
         try:
             files.append(load_test_file(path))
         except SpecError as exc:
             problems.append(str(exc))
     if problems:
         for problem in problems:
-            print(f"dg test: {problem}", file=sys.stderr)
-        print(f"dg test: {len(problems)} invalid test file{'s' if len(problems) > 1 else ''}; "
-              f"nothing was run", file=sys.stderr)
-        return EXIT_USAGE
+            _complain(problem)
+        _complain(f"{len(problems)} invalid test file{'s' if len(problems) > 1 else ''}; "
+                  f"nothing was run")
+        return None
+    return files
+
+
+def _run_files(files: list, args) -> list:
+    """Run the selected cases file by file, reporting each file as it finishes."""
+    from ..testing import run_file
+    from ..testing.report import TerminalReport
+
     selected = _selector(args.select)
     report = TerminalReport(sys.stdout, verbose=args.verbose)
     results = []
@@ -88,17 +110,23 @@ def _run_tests(args) -> int:
         results.append(result)
         report.file_done(result)
     report.finish(results)
-    if args.junit_xml:
-        try:
-            with open(args.junit_xml, "wb") as fh:
-                fh.write(junit_xml(results))
-        except OSError as exc:
-            print(f"dg test: cannot write {args.junit_xml}: {exc.strerror}", file=sys.stderr)
-            return EXIT_USAGE
-    if any(r.compile_error is not None for r in results):
-        return EXIT_DATAERR
-    failed = any(c.status == "failed" for r in results for c in r.cases)
-    return EXIT_RUNTIME if failed else EXIT_OK
+    return results
+
+
+def _write_junit(path: str, results: list) -> bool:
+    from ..testing.report import junit_xml
+
+    try:
+        with open(path, "wb") as fh:
+            fh.write(junit_xml(results))
+    except OSError as exc:
+        _complain(f"cannot write {path}: {exc.strerror}")
+        return False
+    return True
+
+
+def _complain(message: str) -> None:
+    print(f"dg test: {message}", file=sys.stderr)
 
 
 def _selector(text: str | None):
