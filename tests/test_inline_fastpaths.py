@@ -85,3 +85,27 @@ def test_text_constant_concatenation_matches_the_helper(x, budget, left):
     rt = Run(limits, NO_SERVICES)
     want = outcome(lambda: ops.concat(rt, "abc", x) if left else ops.concat(rt, x, "abc"))
     assert got == want
+
+
+MAP_KEYS = st.one_of(st.text(max_size=2), st.integers(-2, 2), st.booleans(), st.none())
+
+
+@settings(max_examples=150, deadline=None)
+@given(pairs=st.lists(st.tuples(MAP_KEYS.filter(lambda k: k is not None), VALUES), max_size=4),
+       key=MAP_KEYS, receiver=st.sampled_from(["map", "list", "null", "text"]))
+def test_inline_map_get_matches_the_builtin(pairs, key, receiver):
+    """`m.get(k)` inline (a map and a TEXT or NUMBER key) or through the dispatcher."""
+    from delugelang.builtins.registry import method_dispatcher
+
+    if receiver == "map":
+        value = {}
+        for k, v in pairs:
+            method_dispatcher("put")(RT, value, k, v)
+    else:
+        value = {"list": [1, 2, 3], "null": None, "text": "abc"}[receiver]
+    program = delugelang.compile("void f(string m, string k) { info m.get(k); info "
+                                 "m.get(\"a\"); }", cache=False)
+    got = outcome(lambda: "|".join(program.run(preset={"m": value, "k": key}).info))
+    get = method_dispatcher("get")
+    want = outcome(lambda: to_text(get(RT, value, key)) + "|" + to_text(get(RT, value, "a")))
+    assert got == want

@@ -380,8 +380,18 @@ class Compiler:
                             lambda: inline.method_table(METHODS[key], len(args)))
         generic = self.helper("m", key, lambda: method_dispatcher(name))
         recv = inline.Operand(self.expr(receiver), self.temp)  # a variable needs no temporary
+        values = self.args(args)
+        if key == "get" and len(values) == 1:
+            fast = inline.map_get(recv, values[0])
+            if fast is not None:
+                test, body, recv_again = fast
+                impl = _call("op_lookup", _name(table), _call("op_type", recv_again),
+                             _name(generic))
+                call = ast.Call(func=impl, args=[_name("rt"), recv.again(), values[0]],
+                                keywords=[])
+                return ast.IfExp(test=test, body=body, orelse=call)
         impl = _call("op_lookup", _name(table), _call("op_type", recv.first()), _name(generic))
-        return ast.Call(func=impl, args=[_name("rt"), recv.again()] + self.args(args), keywords=[])
+        return ast.Call(func=impl, args=[_name("rt"), recv.again()] + values, keywords=[])
 
     def user_call(self, fn: n.FunctionDef, args) -> ast.expr:
         """`(f_1(rt, a, b, n_steps), n_steps := rt.steps)[0]`: the callee continues our step

@@ -21,7 +21,8 @@ from . import nodes as n
 from .values import INT_MAX, INT_MIN
 
 # Helpers the inline code refers to, bound into every program's globals.
-INLINE_HELPERS = {"op_type": type, "op_int": int, "op_str": str, "op_len": len}
+INLINE_HELPERS = {"op_type": type, "op_int": int, "op_str": str, "op_len": len,
+                  "op_dict": dict}
 
 _ARITHMETIC = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult}
 _ORDER = {"<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE}
@@ -155,6 +156,27 @@ def text_concat(left: ast.expr, right: ast.expr, text_on_left: bool, temp) -> as
         [_load("rt"), operand.again(), const]
     return ast.IfExp(test=ast.BoolOp(ast.Or(), [as_text, as_number]), body=_load(result),
                      orelse=ast.Call(_load("op_concat"), args, []))
+
+
+def map_get(recv: Operand, key: ast.expr):
+    """`m.get(k)` on a KEY-VALUE map with a TEXT or NUMBER key is `dict.get(m, k)` (keys
+    of those types are stored as themselves, values.key_in; fastmethods.map_get does the
+    same one frame later). Only for a key that is a constant or a variable, which can be
+    read twice. Returns (test, fast value, receiver for the fallback) or None."""
+    if isinstance(key, ast.Constant):
+        if type(key.value) not in (str, int):
+            return None
+        key_ok = []
+    elif isinstance(key, ast.Name):
+        kind = ast.Call(_load("op_type"), [key], [])
+        key_ok = [ast.Compare(kind, [ast.In()], [ast.Tuple([_load("op_str"), _load("op_int")],
+                                                           ast.Load())])]
+    else:
+        return None
+    checks = [_type_is(recv.first(), "op_dict")] + key_ok
+    test = checks[0] if len(checks) == 1 else ast.BoolOp(ast.And(), checks)
+    fast = ast.Call(_load("op_lookup"), [recv.again(), key], [])
+    return test, fast, recv.again()
 
 
 def is_integer_tree(e: n.Node) -> bool:
