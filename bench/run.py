@@ -54,7 +54,8 @@ def run_workload(w, scale: float, rounds: int) -> dict:
 
     got, want = to_plain(deluge()), python()
     if got != want:
-        raise SystemExit(f"{w.key}: delugelang returned {str(got)[:200]}, CPython {str(want)[:200]}")
+        raise SystemExit(f"{w.key}: delugelang returned {str(got)[:200]}, "
+                         f"CPython {str(want)[:200]}")
     pair = interleaved(deluge, python, rounds)
     calls = size if w.per_call else 1
     return {"key": w.key, "title": w.title, "size": size, "rounds": rounds,

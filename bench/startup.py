@@ -72,7 +72,8 @@ def _measure_here(rounds: int) -> dict:
         script.write_text(TRIVIAL, encoding="utf-8")
         dg = dg_command() + ["run", str(script)]
         python = [sys.executable, "-c", "pass"]
-        _timed(dg, env, tmp), _timed(python, env, tmp)  # warm the grammar cache and the OS file cache
+        # Warm the parser cache and the OS file cache.
+        _timed(dg, env, tmp), _timed(python, env, tmp)
         dg_times, py_times, dg_walls, py_walls, peaks, py_peaks = [], [], [], [], [], []
         for _ in range(rounds):
             cpu, wall, peak = _timed(dg, env, tmp)

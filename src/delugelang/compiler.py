@@ -78,7 +78,8 @@ def _check_return(rt, value, type_word):
 
 
 BASE_HELPERS = {
-    "op_add": ops.add, "op_concat": ops.concat, "op_sub": ops.sub, "op_mul": ops.mul, "op_div": ops.div,
+    "op_add": ops.add, "op_concat": ops.concat, "op_sub": ops.sub, "op_mul": ops.mul,
+    "op_div": ops.div,
     "op_mod": ops.mod, "op_neg": ops.neg, "op_pos": ops.pos, "op_not": ops.not_,
     "op_eq": ops.eq, "op_ne": ops.ne, "op_lt": ops.lt, "op_le": ops.le, "op_gt": ops.gt,
     "op_ge": ops.ge, "op_truth": ops.truth, "op_isnull": ops.is_null, "op_each": ops.each,

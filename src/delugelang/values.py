@@ -307,8 +307,8 @@ def json_size_bound(value, budget: int, depth: int = 0) -> int:
         total = 2 + len(value)
         for v in value:
             tv = type(v)
-            total += 6 * len(v) + 2 if tv is str else \
-                20 if tv is int or tv is bool or v is None else json_size_bound(v, budget, depth + 1)
+            total += 6 * len(v) + 2 if tv is str else 20 if tv is int or tv is bool or \
+                v is None else json_size_bound(v, budget, depth + 1)
             if total > budget:
                 break
         return total
@@ -318,8 +318,8 @@ def json_size_bound(value, budget: int, depth: int = 0) -> int:
             key = k if type(k) is str else to_text(key_out(k))
             tv = type(v)
             total += 6 * len(key) + 2 + (
-                6 * len(v) + 2 if tv is str else
-                20 if tv is int or tv is bool or v is None else json_size_bound(v, budget, depth + 1))
+                6 * len(v) + 2 if tv is str else 20 if tv is int or tv is bool or
+                v is None else json_size_bound(v, budget, depth + 1))
             if total > budget:
                 break
         return total
