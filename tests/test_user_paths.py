@@ -389,3 +389,38 @@ def test_authorize_port_and_timeout_out_of_range_are_usage_errors(tmp_path):
         assert out.returncode == 2 and message in out.stderr
     out = dg("connector", "redirect-url", "svc", "--port", "0", "--workspace", tmp_path)
     assert out.returncode == 2 and "from 1 to 65535" in out.stderr
+
+
+def _search(tmp_path, criteria: str):
+    out = dg("record", "search", "Contacts", "--criteria", criteria, "--json",
+             "--workspace", tmp_path)
+    return out, (sorted(r["Last_Name"] for r in json.loads(out.stdout))
+                 if out.returncode == 0 else None)
+
+
+def test_search_criteria_with_an_escaped_comma_matches_the_value_with_the_comma(tmp_path):
+    # Zoho: "When you use parentheses or commas in the value of criteria, you must escape
+    # them using a backslash": (Last_Name:equals:Burns\,B) finds "Burns,B".
+    for name in ("Burns", "B", "Burns,B", "O(x)"):
+        out = dg("record", "create", "Contacts", "--data", json.dumps({"Last_Name": name}),
+                 "--workspace", tmp_path)
+        assert out.returncode == 0, out.stderr
+    assert _search(tmp_path, r"(Last_Name:equals:Burns\,B)")[1] == ["Burns,B"]
+    assert _search(tmp_path, r"(Last_Name:in:Burns\,B,O\(x\))")[1] == ["Burns,B", "O(x)"]
+    assert _search(tmp_path, r"(Last_Name:starts_with:Burns\,)")[1] == ["Burns,B"]
+    assert _search(tmp_path, "(Last_Name:equals:Burns,B)")[1] == ["B", "Burns", "Burns,B"]
+
+
+def test_search_between_without_two_numbers_is_a_criteria_error(tmp_path):
+    out = dg("record", "create", "Contacts", "--data", '{"Last_Name": "N", "Score": 5}',
+             "--workspace", tmp_path)
+    assert out.returncode == 0
+    for criteria in ("(Score:between:a,b)", "(Score:between:1)"):
+        out, _ = _search(tmp_path, criteria)
+        assert_clean(out)
+        assert out.returncode == 2 and "between needs two numbers" in out.stderr
+    assert _search(tmp_path, "(Score:between:1,10)")[1] == ["N"]
+    (tmp_path / "s.dg").write_text(
+        'r = zoho.crm.searchRecords("Contacts", "(Score:between:a,b)");\ninfo r.get("code");\n')
+    out = dg("run", "s.dg", "--workspace", tmp_path, cwd=tmp_path)
+    assert (out.returncode, out.stdout) == (0, "INVALID_QUERY\n")

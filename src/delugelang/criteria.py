@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from .errors import ScriptError
@@ -42,10 +43,21 @@ def _number(value):
         return None
 
 
-def _compare(op: str, actual, wanted: str) -> bool:
+def _unescape(raw: str) -> str:
+    """Zoho's criteria escape `(`, `)` and `,` in a value with a backslash: `Burns\\,B`."""
+    return re.sub(r"\\(.)", r"\1", raw)
+
+
+def _values(raw: str) -> list[str]:
+    """The values of a comma-separated list, split at the commas that are not escaped."""
+    return [_unescape(part) for part in re.split(r"(?<!\\),", raw)]
+
+
+def _compare(op: str, actual, raw: str) -> bool:
     a = _text(actual)
+    wanted = _unescape(raw)
     if op == "equals":
-        return a.lower() == wanted.lower() or any(a.lower() == w.lower() for w in wanted.split(","))
+        return a.lower() == wanted.lower() or any(a.lower() == w.lower() for w in _values(raw))
     if op == "not_equal":
         return a.lower() != wanted.lower()
     if op == "starts_with":
@@ -57,7 +69,7 @@ def _compare(op: str, actual, wanted: str) -> bool:
     if op == "not_contains":
         return wanted.lower() not in a.lower()
     if op == "in":
-        return a.lower() in [w.strip().lower() for w in wanted.split(",")]
+        return a.lower() in [w.strip().lower() for w in _values(raw)]
     if op in ("greater_than", "less_than", "greater_equal", "less_equal"):
         x, y = _number(actual), _number(wanted)
         if x is None or y is None:
@@ -65,7 +77,7 @@ def _compare(op: str, actual, wanted: str) -> bool:
         return {"greater_than": x > y, "less_than": x < y,
                 "greater_equal": x >= y, "less_equal": x <= y}[op]
     if op == "between":
-        low, _, high = wanted.partition(",")
+        low, _, high = raw.partition(",")
         x = _number(actual)
         return x is not None and float(low) <= x <= float(high)
     raise ScriptError(f"search criteria: unknown operator {op!r}")
@@ -144,7 +156,12 @@ def _split_condition(condition: str, parser: _Parser, start: int):
     if op_name not in OPERATORS:
         parser.fail(f"unknown operator {op.strip()!r}; use {', '.join(OPERATORS)}",
                     start + len(field) + 1)
-    return field.strip(), op_name, value.replace("\\(", "(").replace("\\)", ")").strip()
+    if op_name == "between":
+        low, sep, high = value.partition(",")
+        if not sep or _number(low.strip()) is None or _number(high.strip()) is None:
+            parser.fail("between needs two numbers, like (Amount:between:10,100)",
+                        start + len(field) + len(op) + 2)
+    return field.strip(), op_name, value.strip()  # still escaped: see _compare
 
 
 def parse_criteria(text: str) -> Test:
