@@ -424,3 +424,16 @@ def test_search_between_without_two_numbers_is_a_criteria_error(tmp_path):
         'r = zoho.crm.searchRecords("Contacts", "(Score:between:a,b)");\ninfo r.get("code");\n')
     out = dg("run", "s.dg", "--workspace", tmp_path, cwd=tmp_path)
     assert (out.returncode, out.stdout) == (0, "INVALID_QUERY\n")
+
+
+def test_dg_test_with_a_script_that_is_not_utf8_or_a_directory(tmp_path):
+    (tmp_path / "latin.dg").write_bytes(b'info "R\xe9my";\n')
+    (tmp_path / "folder.dg").mkdir()
+    case = [{"name": "a", "expect": {"return": None}}]
+    for script, message in [("latin.dg", "the script latin.dg is not UTF-8 text"),
+                            ("folder.dg", "the script folder.dg is a directory")]:
+        (tmp_path / "t.test.json").write_text(json.dumps({"script": script, "cases": case}))
+        out = dg("test", "t.test.json", cwd=tmp_path)
+        assert_clean(out)
+        assert out.returncode == 2, out.stderr
+        assert message in out.stderr

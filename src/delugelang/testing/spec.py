@@ -108,9 +108,18 @@ def _script_path(path: Path, data: dict, ctx: "_Context") -> Path:
         script = path.parent / name
     else:
         raise ctx.error("\"script\" must be the path of a .dg file, relative to the test file")
+    if script.is_dir():
+        raise ctx.error(f"the script {_display(script)} is a directory, not a .dg file")
     if not script.is_file():
         raise ctx.error(f"the script {_display(script)} does not exist"
                         + ("" if name else " (name it with \"script\")"))
+    try:
+        script.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ctx.error(f"the script {_display(script)} is not UTF-8 text") from None
+    except OSError as exc:
+        raise ctx.error(f"the script {_display(script)} cannot be read: {exc.strerror}") \
+            from None
     return script
 
 
