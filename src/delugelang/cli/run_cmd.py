@@ -204,7 +204,6 @@ def run_command(args) -> int:
     except DelugeError as exc:  # the workspace state cannot be opened (read-only, damaged)
         print(f"dg run: {exc.message}", file=sys.stderr)
         return EXIT_RUNTIME
-    source_for_errors = source
     tracer = None
     try:
         program = compile_program(source, name, limits=limits)
@@ -217,18 +216,23 @@ def run_command(args) -> int:
                                  function=args.function,
                                  isolation="process" if args.isolate else None)
     except DelugeError as err:
-        return _report_failure(err, args, source_for_errors, name, started, tracer)
+        return _report_failure(err, args, source, name, started, tracer)
+    _print_result(result, args, tracer)
+    return EXIT_OK
+
+
+def _print_result(result, args, tracer) -> None:
+    """A finished run: its info lines and returned value (escaped), or the --json object."""
     if tracer is not None and not args.json:
         tracer.write_profile()
     if args.json:
         _print_json(_with_trace(result.to_json(), tracer))
-    else:
-        for line in result.info:
-            print(safe_line(line))
-        if result.value is not None:
-            from ..values import to_text
-            print(safe_line(to_text(result.value)))
-    return EXIT_OK
+        return
+    for line in result.info:
+        print(safe_line(line))
+    if result.value is not None:
+        from ..values import to_text
+        print(safe_line(to_text(result.value)))
 
 
 def _make_tracer(args, source: str, name: str):
