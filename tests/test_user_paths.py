@@ -437,3 +437,28 @@ def test_dg_test_with_a_script_that_is_not_utf8_or_a_directory(tmp_path):
         assert_clean(out)
         assert out.returncode == 2, out.stderr
         assert message in out.stderr
+
+
+def test_ctrl_c_during_import_reports_exactly_what_was_imported(tmp_path):
+    import re
+    import signal
+    import time
+    lines = ["Last_Name,Email"] + [f"N{i},n{i}@example.ie" for i in range(150000)]
+    (tmp_path / "big.csv").write_text("\n".join(lines) + "\n")
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    proc = subprocess.Popen(DG + ["record", "import", "Contacts", "big.csv"], cwd=tmp_path,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not (tmp_path / ".dg" / "state.sqlite3").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the import finished before the interruption")
+    assert proc.returncode == 130 and "Traceback" not in stderr
+    said = re.search(r"interrupted: (\d+) rows were imported", stderr)
+    assert said, stderr
+    listed = dg("record", "modules", "--json", cwd=tmp_path)
+    counts = {m["module"]: m["records"] for m in json.loads(listed.stdout)}
+    assert counts["Contacts"] == int(said.group(1))

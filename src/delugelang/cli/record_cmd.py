@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from . import EXIT_DATAERR, EXIT_OK, EXIT_USAGE
@@ -288,9 +289,38 @@ def _run_import(store, args, rows, import_rows):
                   disable=args.json or not console.is_terminal) as progress:
         task = progress.add_task("import", total=len(rows), note="")
 
+        latest, stop = [], []
+
         def committed(report) -> None:
+            latest[:] = [report]
             progress.update(task, completed=report.done,
                             note=f"{report.imported} imported, {len(report.problems)} with errors")
+            if stop:
+                raise KeyboardInterrupt
 
-        return import_rows(store, args.module, rows, batch_size=args.batch_size,
-                           workflows=not args.no_workflows, on_batch=committed)
+        def stop_after_this_batch(signum, frame) -> None:
+            # A first Ctrl-C stops at the next commit, so the count below is exact; a
+            # second one stops at once (the batch under way is rolled back).
+            stop.append(signum)
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+        previous = signal.signal(signal.SIGINT, stop_after_this_batch)
+        try:
+            return import_rows(store, args.module, rows, batch_size=args.batch_size,
+                               workflows=not args.no_workflows, on_batch=committed)
+        except KeyboardInterrupt:  # say what is in: the committed batches stay
+            progress.stop()
+            _report_interrupted_import(rows, latest[0] if latest else None)
+            raise
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _report_interrupted_import(rows, report) -> None:
+    if report is None or report.done == 0:
+        print("no row was imported before the interruption", file=sys.stderr)
+        return
+    last_row = rows[report.done - 1][0]
+    print(f"interrupted: {report.imported} rows were imported, every row up to row {last_row} "
+          f"was handled ({len(report.problems)} not imported); the rows after it were not",
+          file=sys.stderr)
