@@ -1,5 +1,7 @@
-"""The benchmark harness runs end to end at tiny sizes (speed is measured by `make bench`,
-never asserted here)."""
+"""The benchmark harness runs end to end at tiny sizes.
+
+Speed is measured by `make bench`, never asserted here.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Every sample in samples/ compiles and runs (with its record and fixtures when present;
-a sample with a NAME.test.json runs its cases)."""
+"""Every sample in samples/ compiles and runs, with its record, fixtures and test cases.
+
+A sample's record and fixtures are used when present; a sample with a NAME.test.json runs
+its cases.
+"""
 
 from __future__ import annotations
 

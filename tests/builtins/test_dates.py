@@ -1,5 +1,7 @@
-"""Date and date-time builtins (deluge-reference.md §7.3, §7.8): literals, arithmetic,
-parts, spans, business days, patterns, zones and epoch milliseconds."""
+"""Date and date-time builtins (deluge-reference.md §7.3, §7.8).
+
+Literals, arithmetic, parts, spans, business days, patterns, zones and epoch milliseconds.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Import: bad rows reported with row number and reason, good rows kept, crashes lose nothing
-that was reported as imported."""
+"""Import: bad rows reported with row and reason, good rows kept, nothing reported lost."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""`toWords`: a number spelled out in English words (https://zoho.com/deluge/help/functions/
-number/towords.html).
+"""`toWords`: a number spelled out in English words.
+
+Zoho's page: https://zoho.com/deluge/help/functions/number/towords.html
 
 The page's examples are ICU's English spell-out rules: 1989 is "one thousand nine hundred
 eighty-nine", 1989.13 is "... point one three" (fraction digits one by one), -12 is "minus

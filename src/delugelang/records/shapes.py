@@ -1,5 +1,6 @@
-"""The response shapes of the `zoho.crm.*` record tasks (deluge-reference.md §9.3), shared by
-the workspace store and `--fixtures`.
+"""The response shapes of the `zoho.crm.*` record tasks (deluge-reference.md §9.3).
+
+Shared by the workspace store and `--fixtures`:
 
 - getRecordById: the record as one flat map of field API names, lookups as nested maps
   (`"Owner": {"name", "id", "email"}`), empty fields as null.
