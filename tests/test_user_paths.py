@@ -462,3 +462,18 @@ def test_ctrl_c_during_import_reports_exactly_what_was_imported(tmp_path):
     listed = dg("record", "modules", "--json", cwd=tmp_path)
     counts = {m["module"]: m["records"] for m in json.loads(listed.stdout)}
     assert counts["Contacts"] == int(said.group(1))
+
+
+def test_workflow_dry_run_of_an_edit_rule_on_create_says_when_it_fires(tmp_path):
+    rules = _rule_workspace(tmp_path)
+    (rules / "u.json").write_text('{"module": "Contacts", "trigger": "on field update of Email", '
+                                  '"actions": ["call function f"]}')
+    (tmp_path / "functions" / "f.dg").write_text('info "ran";\n')
+    (tmp_path / "c.json").write_text('{"Last_Name": "Ng", "Email": "ng@example.ie"}')
+    out = dg("workflow", "test", "u", "--record", "c.json", "--changed", "Email", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "does not fire on create: it fires on edit" in out.stdout
+    assert "unless Email changes" not in out.stdout
+    out = dg("workflow", "test", "u", "--record", "c.json", "--event", "edit", "--changed",
+             "Email", cwd=tmp_path)
+    assert "u: match" in out.stdout

@@ -179,8 +179,10 @@ class WorkflowEngine:
             changed = frozenset(record)
         if not rule.trigger.fires(event, changed):
             why = f"the trigger '{rule.trigger.describe()}' does not fire on {event}"
-            if rule.trigger.fields:
+            if rule.trigger.fields and event in rule.trigger.events:
                 why += f" unless {', '.join(rule.trigger.fields)} changes"
+            elif event not in rule.trigger.events:
+                why += f": it fires on {' or '.join(sorted(rule.trigger.events))}"
             return TestOutcome(rule, False, why)
         if not _safe_match(rule, record):
             return TestOutcome(rule, False, f"the criteria '{rule.criteria}' is false for this "
