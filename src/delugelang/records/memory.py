@@ -137,12 +137,14 @@ class OverlayBackend(MemoryBackend):
 
     def scan(self, module: str) -> Iterator[dict]:
         local = self._modules.get(module, {})
+        in_base = set()
         for row in self.base.scan(module):
             rid = str(row["id"])
+            in_base.add(rid)
             if rid not in self._deleted:
                 yield copy.deepcopy(local.get(rid, row))
         for rid, row in list(local.items()):
-            if self.base.fetch(module, rid) is None:
+            if rid not in in_base:  # written in the dry run only
                 yield copy.deepcopy(row)
 
     def remove(self, module: str, record_id: str) -> bool:
