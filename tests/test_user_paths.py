@@ -477,3 +477,13 @@ def test_workflow_dry_run_of_an_edit_rule_on_create_says_when_it_fires(tmp_path)
     out = dg("workflow", "test", "u", "--record", "c.json", "--event", "edit", "--changed",
              "Email", cwd=tmp_path)
     assert "u: match" in out.stdout
+
+
+def test_limit_of_nan_or_infinity_is_refused(tmp_path):
+    # NaN compares false with everything, so a NaN time limit never ran out.
+    for value in ("time_seconds=nan", "time_seconds=inf", "regex_seconds=NaN"):
+        out = dg("run", "-", "--limit", value, stdin="info 1;\n")
+        assert out.returncode == 2, (value, out.stdout)
+        assert "must be positive and finite" in out.stderr
+    out = dg("repl", "--limit", "time_seconds=nan", stdin="info 1;\n")
+    assert out.returncode == 2

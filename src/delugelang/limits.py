@@ -95,8 +95,8 @@ class Limits:
                 value = kind(raw.replace("_", ""))
             except ValueError:
                 raise ValueError(f"limit {name} needs a number, not {raw!r}") from None
-            if value <= 0:
-                raise ValueError(f"limit {name} must be positive")
+            if not value > 0 or value == float("inf"):  # NaN would switch the limit off
+                raise ValueError(f"limit {name} must be positive and finite, not {raw!r}")
             changes[name] = value
         return self.replace(**changes)
 
