@@ -10,7 +10,7 @@ import sys
 import time
 
 from . import EXIT_DATAERR, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE
-from .common import UsageError, safe_line, workspace_option
+from .common import WORKSPACE_HELP, UsageError, safe_line, workspace_option
 
 RUN_EPILOG = """\
 exit codes: 0 ok; 1 the script failed at run time (including a limit); 2 usage;
@@ -42,8 +42,7 @@ def register(sub) -> None:
                           "mapped onto arguments named after its fields")
     run.add_argument("--fixtures", metavar="FILE.json",
                      help="stub records, connector responses and HTTP responses")
-    run.add_argument("--workspace", metavar="DIR",
-                     help="workspace directory (default: $DG_WORKSPACE, else the current one)")
+    run.add_argument("--workspace", metavar="DIR", help=WORKSPACE_HELP)
     run.add_argument("--extension", metavar="EXT",
                      help="run inside this extension: only its connectors are reachable "
                           "(default: every published connector of the workspace)")
