@@ -487,3 +487,15 @@ def test_limit_of_nan_or_infinity_is_refused(tmp_path):
         assert "must be positive and finite" in out.stderr
     out = dg("repl", "--limit", "time_seconds=nan", stdin="info 1;\n")
     assert out.returncode == 2
+
+
+def test_nan_in_json_input_is_refused_where_it_enters(tmp_path):
+    (tmp_path / "f.dg").write_text("decimal standalone.f(decimal d) { info d; return d; }\n")
+    (tmp_path / "rec.json").write_text('{"Amount": NaN}')
+    (tmp_path / "g.dg").write_text("info input.Amount;\n")
+    for args in (["f.dg", "--args-json", '{"d": NaN}'], ["f.dg", "--args-json", '{"d": -Infinity}'],
+                 ["g.dg", "--record", "Deals=rec.json"]):
+        out = dg("run", *args, cwd=tmp_path)
+        assert out.returncode == 1, (args, out.stdout, out.stderr)
+        assert "NaN and Infinity are not Deluge numbers" in out.stderr
+        assert "invalid decimal value" not in out.stderr

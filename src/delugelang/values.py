@@ -341,6 +341,9 @@ def _all_plain(values) -> bool:
     return kinds == _NUMBER_ONLY and INT_MIN <= min(values) and max(values) <= INT_MAX
 
 
+_INFINITY = float("inf")
+
+
 def from_plain(data, depth: int = 0):
     """Convert host or JSON data (dict/list/str/int/float/bool/None) into Deluge values."""
     if depth > 200:
@@ -351,6 +354,8 @@ def from_plain(data, depth: int = 0):
     if t is int:
         return check_int(data, "number")
     if t is float:
+        if not -_INFINITY < data < _INFINITY:  # JSON input may hold NaN or Infinity
+            raise ScriptError("NaN and Infinity are not Deluge numbers")
         return DEC.create_decimal(repr(data))
     if t is Decimal:
         return data
