@@ -80,6 +80,13 @@ def parse_json(text: str, where: str):
                          f"column {exc.colno}") from None
 
 
+def first_record(data):
+    """The record of a Zoho API body `{"data": [record, ...]}` (its first); else `data`."""
+    if isinstance(data, dict) and isinstance(data.get("data"), list) and data["data"]:
+        return data["data"][0]
+    return data
+
+
 def safe_line(text: str) -> str:
     """Script output is data: escape control characters so it cannot forge log lines or
     drive the terminal (attack out-004), and lone surrogates so printing never fails."""

@@ -10,7 +10,7 @@ import sys
 import time
 
 from . import EXIT_DATAERR, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE
-from .common import WORKSPACE_HELP, UsageError, safe_line, workspace_option
+from .common import WORKSPACE_HELP, UsageError, first_record, safe_line, workspace_option
 
 RUN_EPILOG = """\
 exit codes: 0 ok; 1 the script failed at run time (including a limit); 2 usage;
@@ -73,8 +73,11 @@ def register(sub) -> None:
 
 def read_source(path: str) -> tuple[str, str]:
     """(source, display name) for a path or '-'."""
-    if path == "-":
-        return sys.stdin.read(), "<stdin>"
+    if path == "-":  # as strict as a file: text that is not UTF-8 is refused, not mangled
+        try:
+            return sys.stdin.buffer.read().decode("utf-8"), "<stdin>"
+        except UnicodeDecodeError:
+            raise UsageError("<stdin> is not UTF-8 text") from None
     return read_script(path), path
 
 
@@ -127,8 +130,7 @@ def read_record(option: str | None) -> tuple[str | None, dict]:
         raise UsageError(f"record file {path} is not UTF-8 text") from None
     except OSError as exc:
         raise UsageError(f"cannot read record file {path}: {exc.strerror}") from None
-    if isinstance(data, dict) and isinstance(data.get("data"), list) and data["data"]:
-        data = data["data"][0]  # a Zoho API response {"data": [record]}
+    data = first_record(data)
     if not isinstance(data, dict):
         raise UsageError(f"record file {path} must hold one JSON object (the record's fields)")
     return module, data

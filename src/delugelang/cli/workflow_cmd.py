@@ -10,6 +10,7 @@ from .common import (
     WORKSPACE_HELP,
     UsageError,
     existing_workspace,
+    first_record,
     guarded,
     parse_json,
     print_json,
@@ -160,9 +161,7 @@ def _test(args) -> int:
 
 
 def _read_record(path: str) -> dict:
-    data = parse_json(read_text(path), path)
-    if isinstance(data, dict) and isinstance(data.get("data"), list) and data["data"]:
-        data = data["data"][0]
+    data = first_record(parse_json(read_text(path), path))
     if not isinstance(data, dict):
         raise UsageError(f"{path} must hold one JSON object (the record's fields)")
     return data
