@@ -499,3 +499,13 @@ def test_nan_in_json_input_is_refused_where_it_enters(tmp_path):
         assert out.returncode == 1, (args, out.stdout, out.stderr)
         assert "NaN and Infinity are not Deluge numbers" in out.stderr
         assert "invalid decimal value" not in out.stderr
+
+
+def test_stdin_that_is_not_utf8_is_refused_like_a_file():
+    for command in ("run", "check"):
+        out = subprocess.run(DG + [command, "-"], input=b'info "R\xe9my";\n',
+                             capture_output=True, cwd=ROOT, timeout=60)
+        assert out.returncode == 2, out.stdout
+        assert b"<stdin> is not UTF-8 text" in out.stderr
+    out = dg("run", "-", stdin='info "R\u00e9my";\n')
+    assert (out.returncode, out.stdout) == (0, "R\u00e9my\n")
