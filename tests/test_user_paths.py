@@ -509,3 +509,16 @@ def test_stdin_that_is_not_utf8_is_refused_like_a_file():
         assert b"<stdin> is not UTF-8 text" in out.stderr
     out = dg("run", "-", stdin='info "R\u00e9my";\n')
     assert (out.returncode, out.stdout) == (0, "R\u00e9my\n")
+
+
+def test_endless_or_huge_input_is_refused_by_the_size_limit(tmp_path):
+    for command in ("run", "check"):
+        out = dg(command, "/dev/zero", timeout=60)
+        assert out.returncode == 65, out.stderr[:300]
+        assert "the source is larger than 1,000,000 bytes" in out.stderr
+    big = "x = \"" + "\u00e9" * 600_000 + "\";\n"  # 600,000 characters, 1.2 MB
+    out = dg("run", "-", stdin=big)
+    assert out.returncode == 65 and "larger than 1,000,000 bytes" in out.stderr
+    assert "not UTF-8" not in out.stderr
+    out = dg("run", "-", "--limit", "source_bytes=2000000", stdin=big + "info x.length();\n")
+    assert (out.returncode, out.stdout) == (0, "600000\n")

@@ -71,21 +71,27 @@ def register(sub) -> None:
 
 # ---------------------------------------------------------------- input
 
-def read_source(path: str) -> tuple[str, str]:
-    """(source, display name) for a path or '-'."""
+def read_source(path: str, max_bytes: int | None = None) -> tuple[str, str]:
+    """(source, display name) for a path or '-'. With `max_bytes` (the source_bytes limit)
+    no more than one byte past it is read, so /dev/zero or a huge file is refused by the
+    size check instead of filling memory."""
     if path == "-":  # as strict as a file: text that is not UTF-8 is refused, not mangled
+        data = sys.stdin.buffer.read(-1 if max_bytes is None else max_bytes + 1)
         try:
-            return sys.stdin.buffer.read().decode("utf-8"), "<stdin>"
+            return data.decode("utf-8"), "<stdin>"
         except UnicodeDecodeError:
+            if max_bytes is not None and len(data) > max_bytes:  # cut inside a character
+                return data.decode("utf-8", "replace"), "<stdin>"
             raise UsageError("<stdin> is not UTF-8 text") from None
-    return read_script(path), path
+    return read_script(path, max_bytes), path
 
 
-def read_script(path: str) -> str:
+def read_script(path: str, max_bytes: int | None = None) -> str:
     """A .dg file's text; a UsageError saying why it cannot be read."""
     try:
         with open(path, encoding="utf-8") as fh:
-            return fh.read()
+            # Each character is at least one byte: max_bytes + 1 of them is too large.
+            return fh.read(-1 if max_bytes is None else max_bytes + 1)
     except FileNotFoundError:
         raise UsageError(f"no such file: {path}") from None
     except UnicodeDecodeError:
@@ -192,7 +198,7 @@ def run_command(args) -> int:
             return _print_limits(limits)
         if args.file is None:
             raise UsageError("the .dg file to run is missing (or - to read standard input)")
-        source, name = read_source(args.file)
+        source, name = read_source(args.file, limits.source_bytes)
         call_args = parse_args_options(args)
         module, record = read_record(args.record)
         services = make_services(args, module, limits)
@@ -290,13 +296,14 @@ def _print_json(obj) -> None:
 
 def check_command(args) -> int:
     from ..errors import DelugeError
+    from ..limits import CRM
     from ..program import check_source
 
     reports = []
     failed = unreadable = False
     for path in args.files:
         try:
-            source, name = read_source(path)
+            source, name = read_source(path, CRM.source_bytes)
         except UsageError as exc:  # reported, and the other files are still checked
             print(f"dg check: {exc}", file=sys.stderr)
             unreadable = True
