@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from delugelang.builtins import load_all
 from delugelang.builtins.registry import METHODS
 from delugelang.errors import DelugeError
-from delugelang.fastmethods import FAST_PATHS
+from delugelang.fastmethods import FAST_PATHS, fast_path, is_genuine
 from delugelang.limits import CRM
 from delugelang.runtime import Run
 from delugelang.services import NO_SERVICES
@@ -51,7 +51,8 @@ def outcome(fn, receiver, args, limits):
 
 def both(name, receiver_type, receiver, args, limits=CRM, self_value=False):
     builtin = METHODS[name].impls[receiver_type][0]
-    fast = FAST_PATHS[(name, receiver_type, len(args))](builtin)
+    fast = FAST_PATHS[(name, receiver_type, len(args))][1](builtin)
+    assert is_genuine(builtin, name, receiver_type, len(args))
     a, b = copy.deepcopy(receiver), copy.deepcopy(receiver)
     args_a = [a if self_value and i == len(args) - 1 else x for i, x in enumerate(args)]
     args_b = [b if self_value and i == len(args) - 1 else x for i, x in enumerate(args)]
@@ -87,3 +88,15 @@ def test_list_add(items, value, small, itself):
 def test_typed_lists_keep_their_builtin():
     """A List:Int() converts what is added: no fast path is registered for it."""
     assert not any(t is TypedList for _, t, _ in FAST_PATHS)
+
+
+def test_a_replaced_builtin_sees_every_call():
+    """builtins/docgen.py wraps implementations to record what they return: a wrapper, or
+    any other implementation registered in the builtin's place, gets no fast path."""
+    builtin = METHODS["put"].impls[dict][0]
+
+    def recorded(rt, m, key, value):
+        return builtin(rt, m, key, value)
+
+    assert fast_path(builtin, "put", dict, 2) is not builtin
+    assert fast_path(recorded, "put", dict, 2) is recorded

@@ -24,6 +24,7 @@ from .builtins.typed import new_typed_list
 from .checker import CONTEXT_NAMES, FunctionTable, dotted_path, is_system_variable
 from .dateformats import literal_for_run, needs_run_date, parse_literal
 from .errors import ScriptError
+from .fastmethods import is_genuine
 from .values import DEC, Collection, ErrorValue, to_text, type_name
 
 CODE_FILENAME = "<deluge>"
@@ -382,7 +383,8 @@ class Compiler:
         generic = self.helper("m", key, lambda: method_dispatcher(name))
         recv = inline.Operand(self.expr(receiver), self.temp)  # a variable needs no temporary
         values = self.args(args)
-        if key == "get" and len(values) == 1:
+        if key == "get" and len(values) == 1 and dict in METHODS[key].impls and \
+                is_genuine(METHODS[key].impls[dict][0], "get", dict, 1):
             fast = inline.map_get(recv, values[0])
             if fast is not None:
                 test, body, recv_again = fast

@@ -253,11 +253,8 @@ def method_table(spec, argc: int) -> dict:
     """Receiver type -> implementation, for the types whose implementation of this method
     accepts `argc` arguments. The hottest collection methods get a fast path for their
     commonest case (see delugelang.fastmethods), wrapping the builtin for every other."""
-    from .fastmethods import FAST_PATHS
+    from .fastmethods import fast_path
 
-    table = {}
-    for t, (impl, lo, hi) in spec.impls.items():
-        if lo <= argc and (hi is None or argc <= hi):
-            fast = FAST_PATHS.get((spec.name.lower(), t, argc))
-            table[t] = fast(impl) if fast is not None else impl
-    return table
+    return {t: fast_path(impl, spec.name.lower(), t, argc)
+            for t, (impl, lo, hi) in spec.impls.items()
+            if lo <= argc and (hi is None or argc <= hi)}
