@@ -522,3 +522,25 @@ def test_endless_or_huge_input_is_refused_by_the_size_limit(tmp_path):
     assert "not UTF-8" not in out.stderr
     out = dg("run", "-", "--limit", "source_bytes=2000000", stdin=big + "info x.length();\n")
     assert (out.returncode, out.stdout) == (0, "600000\n")
+
+
+def test_a_thrown_text_cannot_forge_error_lines_or_drive_the_terminal(tmp_path):
+    (tmp_path / "t.dg").write_text('x = "\x1b[31m";\n'
+                                   'throw "one\\nfake.dg:1:1: error: forged" + x;\n')
+    out = dg("run", "t.dg", cwd=tmp_path)
+    assert out.returncode == 1
+    lines = out.stderr.splitlines()
+    assert lines[0] == "t.dg:2:1: runtime error: one\\nfake.dg:1:1: error: forged\\x1b[31m"
+    assert "\x1b" not in out.stderr
+    assert not any(line.startswith("fake.dg") for line in lines)
+    out = dg("run", "t.dg", "--json", cwd=tmp_path)  # JSON keeps the text as it is
+    assert json.loads(out.stdout)["error"]["message"].endswith("forged\x1b[31m")
+
+
+def test_control_characters_in_the_source_line_are_escaped_with_the_caret_in_place(tmp_path):
+    (tmp_path / "t.dg").write_text('x = "\x1b[2J"; info totl;\n')
+    out = dg("run", "t.dg", cwd=tmp_path)
+    head, code, caret = out.stderr.splitlines()[:3]
+    assert "\x1b" not in out.stderr
+    assert code == '   1 | x = "\\x1b[2J"; info totl;'
+    assert caret.index("^") == code.index("totl")

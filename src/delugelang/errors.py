@@ -107,6 +107,7 @@ def render_snippet(kind: str, message: str, source: str | None, filename: str,
                    line: int | None, column: int | None) -> str:
     """Format `file:line:col: kind: message`, then the source line and a caret."""
     title = _KIND_TITLES.get(kind, kind)
+    message = printable(message)  # a thrown text is script data: it must not forge lines
     if line is None:
         return f"{filename}: {title}: {message}"
     col = column or 1
@@ -118,16 +119,33 @@ def render_snippet(kind: str, message: str, source: str | None, filename: str,
     lines = _LINE_BREAK.split(source)
     if not 1 <= line <= len(lines):
         return head
-    text = lines[line - 1].expandtabs(4)
     raw = lines[line - 1]
-    # Keep the caret under the right character when the line holds tabs.
-    caret_col = len(raw[: col - 1].expandtabs(4))
+    text = printable(raw).expandtabs(4)
+    # Keep the caret under the right character when the line holds tabs or escapes.
+    caret_col = len(printable(raw[: col - 1]).expandtabs(4))
     text, caret_col = _window(text, caret_col)
     gutter = f"{line:>4} | "
     return f"{head}\n{gutter}{text}\n{' ' * len(gutter)}{' ' * caret_col}^"
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """Control characters (tab aside) and lone surrogates escaped, so an error never moves
+    the terminal's cursor, colours it, or starts a line of its own (as `dg run` does for
+    `info` output)."""
+    return _UNPRINTABLE.sub(_escape_char, text)
+
+
+def _escape_char(match) -> str:
+    code = ord(match.group())
+    if code == 10:
+        return "\\n"
+    return f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}"
+
+
 _SNIPPET_WIDTH = 120
 
 
