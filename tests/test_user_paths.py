@@ -544,3 +544,22 @@ def test_control_characters_in_the_source_line_are_escaped_with_the_caret_in_pla
     assert "\x1b" not in out.stderr
     assert code == '   1 | x = "\\x1b[2J"; info totl;'
     assert caret.index("^") == code.index("totl")
+
+
+def test_workflow_output_escapes_what_the_function_printed_or_threw(tmp_path):
+    rules = _rule_workspace(tmp_path)
+    (rules / "r.json").write_text('{"module": "Contacts", "trigger": "on create", '
+                                  '"actions": ["call function f"]}')
+    (tmp_path / "functions" / "f.dg").write_text(
+        'info "i1\\nworkflow fake: ok\x1b[31m";\nthrow "boom\\nworkflow forged: ok";\n')
+    (tmp_path / "c.json").write_text('{"Last_Name": "Ng"}')
+    outputs = [dg("record", "create", "Contacts", "--data", '{"Last_Name": "A"}', cwd=tmp_path),
+               dg("workflow", "log", cwd=tmp_path),
+               dg("workflow", "test", "r", "--record", "c.json", cwd=tmp_path)]
+    for out in outputs:
+        text = out.stdout + out.stderr
+        assert "\x1b" not in text
+        assert "i1\\nworkflow fake: ok\\x1b[31m" in text
+        assert "boom\\nworkflow forged: ok" in text
+        assert not any(line.startswith("workflow fake") or line.startswith("workflow forged")
+                       for line in text.splitlines())

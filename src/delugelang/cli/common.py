@@ -104,9 +104,9 @@ def safe_line(text: str) -> str:
 
 def run_details(run, *, error: bool = True) -> list[str]:
     """A workflow run's `info` lines, its returned value and (with `error`) what failed."""
-    lines = [f"info: {line}" for line in run.info]
+    lines = [f"info: {safe_line(line)}" for line in run.info]  # script data: escaped
     if run.result is not None:
         lines.append(f"returned: {json.dumps(run.result, ensure_ascii=False)}")
     if error and run.error:
-        lines.append(f"error: {run.error}")
+        lines.append(f"error: {safe_line(run.error)}")
     return lines

@@ -17,6 +17,7 @@ from .common import (
     print_json,
     read_text,
     run_details,
+    safe_line,
 )
 
 COMMAND = "dg record"
@@ -117,7 +118,7 @@ def _read_data(option: str) -> dict:
 def _print_run(run) -> None:
     """A workflow run, as it finishes: rule, function, status, its info lines and result."""
     head = f"workflow {run.rule}: {run.function} {run.status}"
-    print(head + (f": {run.error}" if run.error else ""))
+    print(head + (f": {safe_line(run.error)}" if run.error else ""))
     for line in run_details(run, error=False):
         print(f"  {line}")
 
