@@ -303,6 +303,9 @@ class Compiler:
                 return _at(_call("op_concat", _name("rt"), left, right), e.op_span)
             fast = inline.text_concat(left, right, _is_text_literal(e.left), self.temp)
             return _at(fast, e.op_span)
+        if e.op == "+" and (_makes_text(e.left) or _makes_text(e.right)):
+            # One side is a concatenation with a text, so always TEXT: `+` concatenates.
+            return _at(_call("op_concat", _name("rt"), left, right), e.op_span)
         helper = _BINARY_HELPERS[e.op]
         fast = inline.binary(e.op, e.left, e.right, left, right, helper, self.temp) or \
             inline.mixed(e.op, e.left, e.right, left, right, helper, self.temp)
@@ -466,6 +469,15 @@ def _segments(stmts) -> list[list]:
 
 def _is_text_literal(e: n.Node) -> bool:
     return type(e) is n.Literal and e.kind == "text"
+
+
+def _makes_text(e: n.Node) -> bool:
+    """A text constant, or a `+` with one: its value is always TEXT (reference §3)."""
+    while type(e) is n.BinOp and e.op == "+":
+        if _is_text_literal(e.right):
+            return True
+        e = e.left
+    return _is_text_literal(e)
 
 
 def _is_boolean(e: n.Node) -> bool:

@@ -331,14 +331,18 @@ def json_size_bound(value, budget: int, depth: int = 0) -> int:
 _PLAIN_SCALARS = frozenset((str, bool, type(None)))
 _TEXT_ONLY = frozenset((str,))
 _NUMBER_ONLY = frozenset((int,))
+_PLAIN_OR_NUMBER = _PLAIN_SCALARS | _NUMBER_ONLY
 
 
 def _all_plain(values) -> bool:
-    """Whether every value is TEXT, BOOLEAN, null, or (all of them) 64-bit NUMBERs."""
+    """Whether every value is TEXT, BOOLEAN, null or a 64-bit NUMBER."""
     kinds = set(map(type, values))
     if kinds <= _PLAIN_SCALARS:
         return True
-    return kinds == _NUMBER_ONLY and INT_MIN <= min(values) and max(values) <= INT_MAX
+    if kinds == _NUMBER_ONLY:
+        return INT_MIN <= min(values) and max(values) <= INT_MAX
+    return kinds <= _PLAIN_OR_NUMBER and all(INT_MIN <= v <= INT_MAX for v in values
+                                              if type(v) is int)
 
 
 _INFINITY = float("inf")
