@@ -109,3 +109,9 @@ def test_inline_map_get_matches_the_builtin(pairs, key, receiver):
     get = method_dispatcher("get")
     want = outcome(lambda: to_text(get(RT, value, key)) + "|" + to_text(get(RT, value, "a")))
     assert got == want
+
+
+def test_plus_after_a_text_concatenates_and_before_it_adds():
+    program = delugelang.compile('a = 1;\nb = 2;\ninfo a + b + "x" + a + b;\n'
+                                 'info "t" + "/" + a + "/" + null;\ninfo (a + "q") + (b + 1);\n')
+    assert program.run().info == ("3x12", "t/1/", "1q3")
