@@ -563,3 +563,12 @@ def test_workflow_output_escapes_what_the_function_printed_or_threw(tmp_path):
         assert "boom\\nworkflow forged: ok" in text
         assert not any(line.startswith("workflow fake") or line.startswith("workflow forged")
                        for line in text.splitlines())
+
+
+def test_dg_test_k_that_matches_nothing_says_so():
+    out = dg("test", "-k", "no such case at all", "samples/")
+    assert out.returncode == 0
+    assert out.stdout.strip().endswith("0 passed, 0 failed")
+    assert "no case matches -k 'no such case at all'" in out.stderr
+    out = dg("test", "-k", "EMEA", "samples/")
+    assert "no case matches" not in out.stderr

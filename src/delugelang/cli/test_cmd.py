@@ -57,6 +57,10 @@ def _run_tests(args) -> int:
     if files is None:
         return EXIT_USAGE
     results = _run_files(files, args)
+    if args.select and not results:  # a -k that matches nothing is most likely a typo
+        total = sum(len(f.cases) for f in files)
+        _complain(f"no case matches -k {args.select!r} ({total} case{'s' if total != 1 else ''}"
+                  f" in {len(files)} file{'s' if len(files) != 1 else ''})")
     if args.junit_xml and not _write_junit(args.junit_xml, results):
         return EXIT_USAGE
     if any(r.compile_error is not None for r in results):
