@@ -572,3 +572,16 @@ def test_dg_test_k_that_matches_nothing_says_so():
     assert "no case matches -k 'no such case at all'" in out.stderr
     out = dg("test", "-k", "EMEA", "samples/")
     assert "no case matches" not in out.stderr
+
+
+def test_api_update_refuses_no_body_together_with_a_body(tmp_path):
+    out = dg("connector", "create", "svc", "--token-url", "https://auth.example.test/token",
+             "--authorize-url", "https://auth.example.test/auth", "--workspace", tmp_path)
+    assert out.returncode == 0, out.stderr
+    out = dg("api", "add", "svc", "x", "--url", "https://api.example.test/a", "--body", "old",
+             "--workspace", tmp_path)
+    assert out.returncode == 0, out.stderr
+    out = dg("api", "update", "svc.x", "--no-body", "--body", "new", "--workspace", tmp_path)
+    assert out.returncode == 2 and "either --no-body or a new body" in out.stderr
+    shown = dg("api", "show", "svc.x", "--json", "--workspace", tmp_path)
+    assert json.loads(shown.stdout)["body"] == "old"

@@ -250,6 +250,8 @@ def cmd_api_add(args) -> int:
 def cmd_api_update(args) -> int:
     fields = _api_fields(args)
     if args.no_body:
+        if "body" in fields:
+            raise UsageError("give either --no-body or a new body, not both")
         fields["body"] = None
     registry = _registry(args)
     registry.update_api(args.api_id, **fields)
