@@ -585,3 +585,9 @@ def test_api_update_refuses_no_body_together_with_a_body(tmp_path):
     assert out.returncode == 2 and "either --no-body or a new body" in out.stderr
     shown = dg("api", "show", "svc.x", "--json", "--workspace", tmp_path)
     assert json.loads(shown.stdout)["body"] == "old"
+
+
+def test_api_execute_vars_json_error_says_where(tmp_path):
+    out = dg("api", "execute", "svc.x", "--vars-json", '{"a": }', "--workspace", tmp_path)
+    assert out.returncode == 65
+    assert "--vars-json is not valid JSON: Expecting value at column 7" in out.stderr

@@ -290,10 +290,11 @@ def cmd_api_execute(args) -> int:
     if args.vars_json is not None:
         try:
             variables = json.loads(args.vars_json)
-        except ValueError:
-            raise DefinitionError("--vars-json is not valid JSON") from None
+        except json.JSONDecodeError as exc:
+            raise DefinitionError(f"--vars-json is not valid JSON: {exc.msg} at column "
+                                  f"{exc.colno}") from None
         if not isinstance(variables, dict):
-            raise DefinitionError("--vars-json must be a JSON object")
+            raise DefinitionError('--vars-json must be a JSON object, like {"Fname": "Ada"}')
     variables.update(_pairs(args.var, "=", "--var"))
     result = _service(args).execute(args.api_id, variables)
     data = {"status_code": result.status_code, "headers": result.headers,
