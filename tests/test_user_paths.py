@@ -591,3 +591,16 @@ def test_api_execute_vars_json_error_says_where(tmp_path):
     out = dg("api", "execute", "svc.x", "--vars-json", '{"a": }', "--workspace", tmp_path)
     assert out.returncode == 65
     assert "--vars-json is not valid JSON: Expecting value at column 7" in out.stderr
+
+
+def test_connector_commands_do_not_create_a_mistyped_workspace(tmp_path):
+    missing = tmp_path / "no-such-workspace"
+    for command in (["connector", "list"], ["connector", "show", "x"], ["api", "list", "x"],
+                    ["extension", "list"], ["connector", "token", "x"]):
+        out = dg(*command, "--workspace", missing)
+        assert out.returncode == 2, (command, out.stderr)
+        assert "is not a directory" in out.stderr
+        assert not missing.exists()
+    out = dg("connector", "create", "svc", "--token-url", "https://auth.example.test/token",
+             "--authorize-url", "https://auth.example.test/auth", "--workspace", missing)
+    assert out.returncode == 0 and (missing / "connectors" / "svc.json").is_file()

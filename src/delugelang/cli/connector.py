@@ -35,7 +35,12 @@ SECRET_ENV = "DG_CLIENT_SECRET"
 # -- plumbing ------------------------------------------------------------------------------
 
 def _workspace(args) -> Path:
-    return Path(workspace_option(args))
+    """The workspace. Only `connector create` and `extension create` may start one in a new
+    directory; any other command there is a mistyped path, and must not leave a .dg behind."""
+    path = Path(workspace_option(args))
+    if not path.is_dir() and getattr(args, "may_create_workspace", False) is not True:
+        raise UsageError(f"the workspace {path} is not a directory")
+    return path
 
 
 def _registry(args) -> ConnectorRegistry:
@@ -467,6 +472,7 @@ def _register_connector(sub, common) -> None:
                                      "authorize them. APIs: `dg api`. Bundles: `dg extension`.")
     cmds = top.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = _add(cmds, "create", cmd_connector_create, "define a new connector", common)
+    p.set_defaults(may_create_workspace=True)
     p.add_argument("name")
     _connector_options(p, creating=True)
     p = _add(cmds, "update", cmd_connector_update, "change a connector's settings", common)
@@ -571,6 +577,7 @@ def _register_extension(sub, common) -> None:
                                      "inside one (`dg run --extension EXT`).")
     cmds = top.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = _add(cmds, "create", cmd_extension_create, "create an extension", common)
+    p.set_defaults(may_create_workspace=True)
     p.add_argument("name")
     p.add_argument("--description", metavar="TEXT")
     p = _add(cmds, "add-connector", cmd_extension_add_connector,
