@@ -604,3 +604,16 @@ def test_connector_commands_do_not_create_a_mistyped_workspace(tmp_path):
     out = dg("connector", "create", "svc", "--token-url", "https://auth.example.test/token",
              "--authorize-url", "https://auth.example.test/auth", "--workspace", missing)
     assert out.returncode == 0 and (missing / "connectors" / "svc.json").is_file()
+
+
+def test_dg_run_refuses_a_workspace_that_is_not_a_directory(tmp_path):
+    (tmp_path / "f.dg").write_text("info 1;\n")
+    out = dg("run", "f.dg", "--workspace", tmp_path / "missing", cwd=tmp_path)
+    assert out.returncode == 2 and "the workspace" in out.stderr
+    assert "is not a directory" in out.stderr
+    env = dict(os.environ, DG_WORKSPACE=str(tmp_path / "missing"))
+    out = subprocess.run(DG + ["run", "f.dg"], cwd=tmp_path, env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 2
+    out = dg("run", "f.dg", "--workspace", tmp_path, cwd=tmp_path)
+    assert (out.returncode, out.stdout) == (0, "1\n")

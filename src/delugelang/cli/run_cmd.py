@@ -158,6 +158,8 @@ def make_services(args, module: str | None, limits):
 
     connectors = None
     workspace = workspace_option(args)
+    if not os.path.isdir(workspace):  # a mistyped --workspace or $DG_WORKSPACE
+        raise UsageError(f"the workspace {workspace} is not a directory")
     if os.path.isdir(os.path.join(workspace, "connectors")):
         from ..connectors import ConnectorError, ConnectorService
         try:
