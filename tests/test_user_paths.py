@@ -617,3 +617,9 @@ def test_dg_run_refuses_a_workspace_that_is_not_a_directory(tmp_path):
     assert out.returncode == 2
     out = dg("run", "f.dg", "--workspace", tmp_path, cwd=tmp_path)
     assert (out.returncode, out.stdout) == (0, "1\n")
+
+
+def test_record_data_at_sign_without_a_file_name(tmp_path):
+    out = dg("record", "create", "Contacts", "--data", "@", "--workspace", tmp_path)
+    assert out.returncode == 2
+    assert "--data @FILE needs the file's name after the @" in out.stderr

@@ -106,6 +106,8 @@ def _read_data(option: str) -> dict:
     text, where = option, "--data"
     if option.startswith("@"):
         where = option[1:]
+        if not where:
+            raise UsageError("--data @FILE needs the file's name after the @")
         text = read_text(where)
     data = parse_json(text, where)
     if isinstance(data, dict) and isinstance(data.get("data"), list) and len(data["data"]) == 1:
