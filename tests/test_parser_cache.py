@@ -94,3 +94,12 @@ def test_without_a_private_cache_lark_parses(tmp_path):
     backend = lalr._lark(parser.grammar_text(), "x", None)
     assert type(backend.parser).__module__.startswith("lark")
     assert backend.parser.parse("x = 1;\n") is not None
+
+
+def test_a_damaged_parser_file_falls_back_to_lark_and_is_removed(tmp_path):
+    from delugelang import lalr
+
+    broken = tmp_path / "deluge_lalr_bad.py"
+    broken.write_text("this is not python (\n")
+    assert lalr._standalone(tmp_path, "bad", parser.grammar_text()) is None
+    assert not broken.exists()

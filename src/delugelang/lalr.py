@@ -18,6 +18,7 @@ import hashlib
 import importlib.util
 import os
 import sys
+from pathlib import Path
 
 OPTIONS = dict(parser="lalr", lexer="contextual", propagate_positions=True,
                maybe_placeholders=True)
@@ -38,7 +39,8 @@ def backend() -> Backend:
     from .parser import cache_dir, grammar_text
 
     text = grammar_text()
-    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    # The options are part of the parser a file holds: a change of either is a new file.
+    digest = hashlib.sha256((text + repr(sorted(OPTIONS.items()))).encode()).hexdigest()[:16]
     directory = cache_dir()
     if directory is not None:
         module = _standalone(directory, digest, text)
@@ -78,6 +80,10 @@ def _standalone(directory, digest: str, text: str):
             raise
         return module
     except Exception:  # a broken or unwritable cache must never stop parsing
+        try:
+            path.unlink(missing_ok=True)  # a damaged file is generated afresh next time
+        except OSError:
+            pass
         return None
 
 
@@ -97,6 +103,10 @@ def _generate(path, text: str) -> None:
     os.replace(temp, path)
     py_compile.compile(str(path), cfile=importlib.util.cache_from_source(str(path)),
                        doraise=True)
+    for old in path.parent.glob("deluge_lalr_*.py"):  # parsers of earlier grammars
+        if old != path:
+            old.unlink(missing_ok=True)
+            Path(importlib.util.cache_from_source(str(old))).unlink(missing_ok=True)
 
 
 def __getattr__(name: str):
