@@ -623,3 +623,17 @@ def test_record_data_at_sign_without_a_file_name(tmp_path):
     out = dg("record", "create", "Contacts", "--data", "@", "--workspace", tmp_path)
     assert out.returncode == 2
     assert "--data @FILE needs the file's name after the @" in out.stderr
+
+
+def test_in_and_not_in_are_refused_naming_the_form():
+    # realworld-syntax.md §4 sees `x not in list` in real scripts; Deluge has contains().
+    cases = {"l = {1};\nif (3 not in l) { info 1; }\n": ("2:7", "'not in' is not a Deluge "
+                                                         "operator: write !list.contains(x)"),
+             "l = {1};\nx = 3 in l;\n": ("2:7", "'in' is not a Deluge operator: write "
+                                              "list.contains(x)")}
+    for source, (where, message) in cases.items():
+        out = dg("check", "-", stdin=source)
+        assert out.returncode == 65
+        assert f"<stdin>:{where}: syntax error: {message}" in out.stderr, out.stderr
+    out = dg("run", "-", stdin="for each x in {1, 2} { info x; }\nnot = 3;\ninfo not;\n")
+    assert (out.returncode, out.stdout) == (0, "1\n2\n3\n")

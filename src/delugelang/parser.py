@@ -196,6 +196,12 @@ def _token_error(source, err) -> ParseError:
         return _eof_error(source, err.expected)
     expected = set(err.expected)
     message = f"expected {_describe_expected(expected)} but found {_found(token)}"
+    word = str(token).lower()
+    if word == "in" or (word == "not" and source[token.end_pos:].lstrip()[:3].rstrip()
+                        .lower() == "in"):  # `x not in list` (realworld-syntax.md §4)
+        form, fix = ("not in", "!list.contains(x)") if word == "not" else ("in", "list.contains(x)")
+        return ParseError(f"'{form}' is not a Deluge operator: write {fix}", token.line,
+                          token.column)
     if "SEMICOLON" in expected:
         # Point just after the previous token: that is where the ';' belongs.
         line, col = _after_previous(source, token.start_pos)
