@@ -637,3 +637,12 @@ def test_in_and_not_in_are_refused_naming_the_form():
         assert f"<stdin>:{where}: syntax error: {message}" in out.stderr, out.stderr
     out = dg("run", "-", stdin="for each x in {1, 2} { info x; }\nnot = 3;\ninfo not;\n")
     assert (out.returncode, out.stdout) == (0, "1\n2\n3\n")
+
+
+def test_dg_test_bad_junit_path_is_reported_before_anything_runs(tmp_path):
+    for target, message in [(tmp_path / "missing" / "r.xml", "does not exist"),
+                            (tmp_path, "is a directory")]:
+        out = dg("test", "--junit-xml", target, "samples/welcome.dg")
+        assert out.returncode == 2
+        assert message in out.stderr
+        assert "passed" not in out.stdout  # nothing ran

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from . import EXIT_DATAERR, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE
 
@@ -53,6 +54,8 @@ def test_command(args) -> int:
 
 
 def _run_tests(args) -> int:
+    if args.junit_xml and not _junit_path_ok(args.junit_xml):
+        return EXIT_USAGE  # a usage error: said before anything runs
     files = _load_files(args.paths)
     if files is None:
         return EXIT_USAGE
@@ -115,6 +118,17 @@ def _run_files(files: list, args) -> list:
         report.file_done(result)
     report.finish(results)
     return results
+
+
+def _junit_path_ok(path: str) -> bool:
+    target = Path(path)
+    if target.is_dir():
+        _complain(f"--junit-xml {path} is a directory; name the report file")
+        return False
+    if not target.parent.is_dir():
+        _complain(f"--junit-xml {path}: the directory {target.parent} does not exist")
+        return False
+    return True
 
 
 def _write_junit(path: str, results: list) -> bool:
