@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import random
 import subprocess
@@ -29,10 +28,10 @@ def shape(value):
     """A syntax tree as nested tuples, without any span: equal shapes mean equal meaning."""
     if isinstance(value, n.Span):
         return None
-    if dataclasses.is_dataclass(value):
+    if isinstance(value, n.Node):
         return (type(value).__name__,) + tuple(
-            shape(getattr(value, f.name)) for f in dataclasses.fields(value)
-            if not isinstance(getattr(value, f.name), n.Span))
+            shape(getattr(value, name)) for name in n.fields(value)
+            if not isinstance(getattr(value, name), n.Span))
     if isinstance(value, tuple):
         return tuple(shape(v) for v in value if not isinstance(v, n.Span))
     return (type(value).__name__, value)

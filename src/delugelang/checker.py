@@ -343,7 +343,7 @@ def too_deep(module: n.Module, limit: int = MAX_TREE_DEPTH) -> n.Node | None:
         elif isinstance(item, n.Node):
             if depth > limit:
                 return item
-            stack.extend((child, depth + 1) for child in vars(item).values())
+            stack.extend((child, depth + 1) for child in item._values(item))
     return None
 
 

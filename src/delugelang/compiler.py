@@ -514,8 +514,6 @@ def _assigned_names(body) -> set:
 
 def _reads_name(body, name: str) -> bool:
     """Whether any expression in the body mentions the variable `name`."""
-    import dataclasses
-
     stack = list(body)
     while stack:
         node = stack.pop()
@@ -523,9 +521,8 @@ def _reads_name(body, name: str) -> bool:
             return True
         if isinstance(node, tuple):
             stack.extend(node)
-        elif dataclasses.is_dataclass(node):
-            for f in dataclasses.fields(node):
-                value = getattr(node, f.name)
+        elif isinstance(node, n.Node):
+            for value in node._values(node):
                 if isinstance(value, (n.Node, tuple)):
                     stack.append(value)
     return False

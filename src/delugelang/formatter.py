@@ -6,8 +6,6 @@ from the original's, or that lost, added or reordered a comment.
 
 from __future__ import annotations
 
-import dataclasses
-
 from . import nodes as n
 from .builder import build
 from .errors import DelugeError, ParseError
@@ -74,8 +72,8 @@ def first_difference(a, b) -> n.Span | None:
         if isinstance(x, n.Node):
             if type(x) is not type(y):
                 return x.span
-            pairs = [(getattr(x, f.name), getattr(y, f.name), x.span)
-                     for f in dataclasses.fields(x) if not isinstance(getattr(x, f.name), n.Span)]
+            pairs = [(getattr(x, name), getattr(y, name), x.span)
+                     for name in n.fields(x) if not isinstance(getattr(x, name), n.Span)]
             stack.extend(reversed(pairs))
         elif isinstance(x, tuple):
             if not isinstance(y, tuple):

@@ -9,7 +9,6 @@ here generates code from text: wrappers are syntax-tree nodes built from the par
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 from . import nodes as n
@@ -164,14 +163,14 @@ def reserved_name_use(module: n.Module) -> n.Node | None:
         if isinstance(node, tuple):
             stack.extend(reversed(node))
             continue
-        if not dataclasses.is_dataclass(node):
+        if not isinstance(node, n.Node):
             continue
         for attr in ("name", "var"):
             value = getattr(node, attr, None)
             if isinstance(value, str) and value.lower().startswith(RESERVED_PREFIX):
                 return node
-        stack.extend(reversed([getattr(node, f.name) for f in dataclasses.fields(node)
-                               if isinstance(getattr(node, f.name), (n.Node, tuple))]))
+        stack.extend(reversed([getattr(node, name) for name in n.fields(node)
+                               if isinstance(getattr(node, name), (n.Node, tuple))]))
     return None
 
 
@@ -199,12 +198,12 @@ def _rewrite_returns(stmts, assigned: list[str]) -> tuple:
         elif isinstance(s, n.If):
             branches = tuple((cond, _rewrite_returns(body, assigned)) for cond, body in s.branches)
             orelse = None if s.orelse is None else _rewrite_returns(s.orelse, assigned)
-            out.append(dataclasses.replace(s, branches=branches, orelse=orelse))
+            out.append(n.replace(s, branches=branches, orelse=orelse))
         elif isinstance(s, n.ForEach):
-            out.append(dataclasses.replace(s, body=_rewrite_returns(s.body, assigned)))
+            out.append(n.replace(s, body=_rewrite_returns(s.body, assigned)))
         elif isinstance(s, n.Try):
-            out.append(dataclasses.replace(s, body=_rewrite_returns(s.body, assigned),
-                                           handler=_rewrite_returns(s.handler, assigned)))
+            out.append(n.replace(s, body=_rewrite_returns(s.body, assigned),
+                                 handler=_rewrite_returns(s.handler, assigned)))
         else:
             out.append(s)
     return tuple(out)
