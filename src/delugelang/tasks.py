@@ -13,7 +13,7 @@ from typing import Callable
 
 from .builtins.encoding_crypto import DOCUMENTED_NAMES, ENCRYPTION_TASKS
 from .errors import ScriptError
-from .values import from_plain, to_plain
+from .values import Collection, from_plain, to_plain
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,8 @@ def _invoke_connector(rt, service, args):
     if type(api_id) is not str:
         raise ScriptError("zoho.crm.invokeConnector: the first argument must be the API's "
                           "unique name as TEXT, like \"myconnector.getcontacts\"")
+    if type(params) is Collection and params.kind != "list":
+        params = params.as_map()  # `{}` is an empty map here, as in Zoho's examples
     if params is not None and type(params) is not dict:
         raise ScriptError("zoho.crm.invokeConnector: the second argument must be a KEY-VALUE map")
     rt.http_calls += 1

@@ -120,6 +120,18 @@ def test_a_deluge_script_calls_the_connector(crm):
     assert list(result.info) == ["200", "alice"]
 
 
+@pytest.mark.parametrize("values, ok", [("{}", True), ('{"v": 1}', True), ("Map()", True),
+                                        ("{1, 2}", False), ('"text"', False)])
+def test_invoke_connector_takes_a_map_or_an_empty_collection(crm, values, ok):
+    program = delugelang.compile(f'return zoho.crm.invokeConnector("crm.me", {values})'
+                                 '.get("status_code");')
+    if ok:
+        assert program.run({}, services=Services(connectors=crm)).value == "200"
+    else:
+        with pytest.raises(ScriptError, match="KEY-VALUE map|cannot be used as a map"):
+            program.run({}, services=Services(connectors=crm))
+
+
 def test_transport_errors_are_plain_and_hold_no_token(crm, workspace, provider):
     registry = ConnectorRegistry(workspace)
     registry.update_connector("crm", token_placement="query")
