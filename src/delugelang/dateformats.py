@@ -64,14 +64,23 @@ def two_digit_year(value: int, today: _dt.date, month: int = 1, day: int = 1) ->
 # Literals
 
 _TIME = r"(?:\s(?P<H>\d+):(?P<m>\d+)(?::(?P<s>\d+))?(?:\s?(?P<ap>[AaPp][Mm]))?)?"
-_SHAPES = [
-    ("num", re.compile(r"(?P<a>\d+)(?P<sep>[-/.])(?P<b>\d+)(?P=sep)(?P<c>\d+)" + _TIME)),
-    ("num", re.compile(r"(?P<a>\d+)(?P<sep> )(?P<b>\d+) (?P<c>\d+)" + _TIME)),
-    ("dmy", re.compile(r"(?P<d>\d+)-(?P<mon>[A-Za-z]+)-(?P<y>\d+)" + _TIME)),
-    ("dmy", re.compile(r"(?P<d>\d+) (?P<mon>[A-Za-z]+)(?:, ?| )(?P<y>\d+)" + _TIME)),
-    ("mdy", re.compile(r"(?P<mon>[A-Za-z]+) (?P<d>\d+)(?:, ?| )(?P<y>\d+)" + _TIME)),
-    ("mdy", re.compile(r"(?P<E>[A-Za-z]+), ?(?P<mon>[A-Za-z]+) (?P<d>\d+), ?(?P<y>\d+)" + _TIME)),
-]
+
+
+@functools.cache
+def _shapes() -> list:
+    """The date shapes, compiled on first use (at import they cost about 10 ms of every
+    `dg run` start-up, bench/NOTES.md B6)."""
+    return [
+        ("num", re.compile(r"(?P<a>\d+)(?P<sep>[-/.])(?P<b>\d+)(?P=sep)(?P<c>\d+)" + _TIME)),
+        ("num", re.compile(r"(?P<a>\d+)(?P<sep> )(?P<b>\d+) (?P<c>\d+)" + _TIME)),
+        ("dmy", re.compile(r"(?P<d>\d+)-(?P<mon>[A-Za-z]+)-(?P<y>\d+)" + _TIME)),
+        ("dmy", re.compile(r"(?P<d>\d+) (?P<mon>[A-Za-z]+)(?:, ?| )(?P<y>\d+)" + _TIME)),
+        ("mdy", re.compile(r"(?P<mon>[A-Za-z]+) (?P<d>\d+)(?:, ?| )(?P<y>\d+)" + _TIME)),
+        ("mdy", re.compile(r"(?P<E>[A-Za-z]+), ?(?P<mon>[A-Za-z]+) (?P<d>\d+), ?(?P<y>\d+)"
+                           + _TIME)),
+    ]
+
+
 _TIME_ONLY = re.compile(r"(?P<H>\d+):(?P<m>\d+)(?::(?P<s>\d+))?(?:\s?(?P<ap>[AaPp][Mm]))?")
 
 # Numeric orders tried per separator, first valid wins (reference §7.8 prefers MM/dd/yyyy
@@ -122,7 +131,7 @@ def parse_text(text: str, today: _dt.date):
 @functools.lru_cache(maxsize=512)
 def _parse_cached(text: str, today: _dt.date):
     s = " ".join(text.split())
-    for kind, shape in _SHAPES:
+    for kind, shape in _shapes():
         m = shape.fullmatch(s)
         if m:
             day = _date_part(kind, m, today)

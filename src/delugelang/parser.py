@@ -6,7 +6,7 @@ import functools
 import os
 from pathlib import Path
 
-import regex
+import re
 
 from .errors import ParseError
 
@@ -55,7 +55,7 @@ def lark_parser():
 
 # Strings, comments and an unclosed `/*`, scanned in one pass. The last alternative only
 # matches a `/*` that has no closing `*/`.
-_SCAN = regex.compile(r'"(?:\\.|[^"\\])*"|\'[^\'\n]*\'|//[^\n]*|/\*.*?\*/|(/\*)', regex.S)
+_SCAN = re.compile(r'"(?:\\.|[^"\\])*"|\'[^\'\n]*\'|//[^\n]*|/\*.*?\*/|(/\*)', re.S)
 _OPENERS = {"(": ")", "{": "}", "[": "]"}
 
 
@@ -80,7 +80,7 @@ def prescan(source: str, max_nesting: int) -> None:
     _bracket_depth(source, last, len(source), depth, max_nesting)
 
 
-_BRACKETS = regex.compile(r"[(){}\[\]]")
+_BRACKETS = re.compile(r"[(){}\[\]]")
 
 
 def _bracket_depth(source, start, end, depth, max_nesting):

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import functools
 
-import regex
-
 from ..errors import LimitError, ScriptError
 
 # Java's POSIX classes are US-ASCII only (java.util.regex.Pattern docs).
@@ -23,8 +21,12 @@ _POSIX = {
 }
 _HSPACE = " \\t\\xA0\\u1680\\u180E\\u2000-\\u200A\\u202F\\u205F\\u3000"
 
-# Java's \d \w \s \b are ASCII-only by default, so patterns compile with regex.ASCII.
-_FLAGS = regex.ASCII | regex.VERSION0
+
+def _regex():
+    """The `regex` package, imported on first use: a script without a pattern does not
+    pay for it (15-25 ms of `dg run`'s start-up, bench/NOTES.md B6)."""
+    import regex
+    return regex
 
 
 def translate(pattern: str) -> str:
@@ -43,7 +45,7 @@ def translate(pattern: str) -> str:
             if nxt == "Q":
                 end = pattern.find("\\E", i + 2)
                 literal = pattern[i + 2:] if end < 0 else pattern[i + 2:end]
-                out.append(regex.escape(literal))
+                out.append(_regex().escape(literal))
                 i = n if end < 0 else end + 2
                 continue
             if nxt in "pP" and i + 2 < n and pattern[i + 2] == "{":
@@ -110,7 +112,7 @@ def compile_pattern(rt, pattern, op: str, *, ignore_case: bool = False, literal:
                          f"(limit 'regex_pattern_length' = {limit})")
     try:
         return _compiled(pattern, literal, ignore_case)
-    except (regex.error, ValueError, OverflowError, RecursionError) as exc:
+    except (_regex().error, ValueError, OverflowError, RecursionError) as exc:
         raise ScriptError(f"{op}: invalid regular expression {_short(pattern)}: "
                           f"{_reason(exc)}") from None
 
@@ -119,8 +121,11 @@ def compile_pattern(rt, pattern, op: str, *, ignore_case: bool = False, literal:
 def _compiled(pattern: str, literal: bool, ignore_case: bool):
     """Translated and compiled once per distinct pattern (bench/NOTES.md: translating and
     compiling on every call was a quarter of a typical CRM function's time)."""
+    regex = _regex()
     source = regex.escape(pattern) if literal else translate(pattern)
-    return regex.compile(source, _FLAGS | (regex.IGNORECASE if ignore_case else 0))
+    # Java's \d \w \s \b are ASCII-only by default, so patterns compile with regex.ASCII.
+    flags = regex.ASCII | regex.VERSION0 | (regex.IGNORECASE if ignore_case else 0)
+    return regex.compile(source, flags)
 
 
 def full_match(rt, text: str, pattern, op: str = "matches") -> bool:
