@@ -65,9 +65,11 @@ def test_operator_chain_within_the_limit_still_runs():
     assert (out.returncode, out.stdout) == (0, "401\n")
 
 
+# 10**9 iterations: far longer than any test waits, however fast the engine gets.
 LONG_LOOP = ('l = {1,2,3,4,5,6,7,8,9,10};\nn = 0;\nfor each a in l { for each b in l { '
              'for each c in l { for each d in l { for each e in l { for each f in l { '
-             'for each g in l { n = n + 1; } } } } } } }\ninfo n;\n')
+             'for each g in l { for each h in l { for each i in l { n = n + 1; } } } } } } } '
+             '} }\ninfo n;\n')
 
 
 def test_ctrl_c_stops_a_run_without_a_traceback(tmp_path):
