@@ -648,3 +648,35 @@ def test_dg_test_bad_junit_path_is_reported_before_anything_runs(tmp_path):
         assert out.returncode == 2
         assert message in out.stderr
         assert "passed" not in out.stdout  # nothing ran
+
+
+def test_run_record_body_without_exactly_one_record_is_a_usage_error(tmp_path):
+    (tmp_path / "s.dg").write_text("info input.Last_Name;\n")
+    bodies = {"empty.json": ({"data": []}, "no record"),
+              "two.json": ({"data": [{"Last_Name": "A"}, {"Last_Name": "B"}]}, "2 records")}
+    for name, (body, count) in bodies.items():
+        (tmp_path / name).write_text(json.dumps(body))
+        for command in (["run", "s.dg", "--record", f"Contacts={name}"],
+                        ["record", "create", "Contacts", "--data", f"@{name}"]):
+            out = dg(*command, cwd=tmp_path)
+            assert out.returncode == 2, (command, out.stderr)
+            assert f'{name} is a Zoho API body with {count} in its "data" list' in out.stderr
+            assert_clean(out)
+    (tmp_path / "one.json").write_text('{"data": [{"Last_Name": "A"}], "info": {}}')
+    out = dg("run", "s.dg", "--record", "Contacts=one.json", cwd=tmp_path)
+    assert (out.returncode, out.stdout) == (0, "A\n")
+    # An object with other keys is a record, even with a "data" field that is a list.
+    (tmp_path / "rec.json").write_text('{"data": [], "Last_Name": "B"}')
+    out = dg("run", "s.dg", "--record", "Contacts=rec.json", cwd=tmp_path)
+    assert (out.returncode, out.stdout) == (0, "B\n")
+
+
+def test_run_record_module_must_be_a_module_api_name(tmp_path):
+    (tmp_path / "s.dg").write_text("info input.Last_Name;\n")
+    (tmp_path / "r.json").write_text('{"Last_Name": "A"}')
+    for module in ("1Contacts", "Con tacts", "Deals-X"):
+        out = dg("run", "s.dg", "--record", f"{module}=r.json", cwd=tmp_path)
+        assert out.returncode == 2
+        assert f"--record {module!r} is not a module API name" in out.stderr
+    out = dg("run", "s.dg", "--record", "Vendors_X=r.json", cwd=tmp_path)
+    assert (out.returncode, out.stdout) == (0, "A\n")

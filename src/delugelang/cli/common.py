@@ -80,10 +80,22 @@ def parse_json(text: str, where: str):
                          f"column {exc.colno}") from None
 
 
-def first_record(data):
-    """The record of a Zoho API body `{"data": [record, ...]}` (its first); else `data`."""
-    if isinstance(data, dict) and isinstance(data.get("data"), list) and data["data"]:
-        return data["data"][0]
+ZOHO_BODY_KEYS = frozenset({"data", "info"})  # a Zoho API v2+ body: {"data": [...], "info": {...}}
+
+
+def first_record(data, where: str):
+    """The record of a Zoho API body `{"data": [record]}`; else `data` itself (an object
+    with other keys is a record, even with a "data" field). A body whose "data" list holds
+    no record or several is a UsageError naming `where`: it is not a record, and which of
+    its records was meant cannot be guessed."""
+    if (isinstance(data, dict) and isinstance(data.get("data"), list)
+            and data.keys() <= ZOHO_BODY_KEYS):
+        records = data["data"]
+        if len(records) != 1:
+            count = "no record" if not records else f"{len(records)} records"
+            raise UsageError(f'{where} is a Zoho API body with {count} in its "data" list; '
+                             f"give exactly one record")
+        return records[0]
     return data
 
 

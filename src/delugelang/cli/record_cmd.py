@@ -12,6 +12,7 @@ from .common import (
     UsageError,
     existing_workspace,
     fail,
+    first_record,
     guarded,
     parse_json,
     print_json,
@@ -109,9 +110,7 @@ def _read_data(option: str) -> dict:
         if not where:
             raise UsageError("--data @FILE needs the file's name after the @")
         text = read_text(where)
-    data = parse_json(text, where)
-    if isinstance(data, dict) and isinstance(data.get("data"), list) and len(data["data"]) == 1:
-        data = data["data"][0]  # a Zoho API body {"data": [record]}
+    data = first_record(parse_json(text, where), where)  # a Zoho API body {"data": [record]}
     if not isinstance(data, dict):
         raise UsageError(f"{where} must hold one JSON object of field API names to values")
     return data

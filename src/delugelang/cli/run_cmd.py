@@ -124,6 +124,7 @@ def read_record(option: str | None) -> tuple[str | None, dict]:
     module, sep, path = option.partition("=")
     if not sep or not module or not path:
         raise UsageError(f"--record needs MODULE=FILE.json, like Contacts=contact.json, not {option!r}")
+    _check_record_module(module)
     try:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
@@ -136,10 +137,20 @@ def read_record(option: str | None) -> tuple[str | None, dict]:
         raise UsageError(f"record file {path} is not UTF-8 text") from None
     except OSError as exc:
         raise UsageError(f"cannot read record file {path}: {exc.strerror}") from None
-    data = first_record(data)
+    data = first_record(data, f"record file {path}")
     if not isinstance(data, dict):
         raise UsageError(f"record file {path} must hold one JSON object (the record's fields)")
     return module, data
+
+
+def _check_record_module(module: str) -> None:
+    """The record store's module-name rule; loaded only when --record is given."""
+    from ..records.backend import check_module_name
+    from ..records.errors import RecordError
+    try:
+        check_module_name(module)
+    except RecordError as exc:
+        raise UsageError(f"--record {exc.message}") from None
 
 
 def make_limits(args):

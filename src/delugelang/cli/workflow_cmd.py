@@ -161,7 +161,7 @@ def _test(args) -> int:
 
 
 def _read_record(path: str) -> dict:
-    data = first_record(parse_json(read_text(path), path))
+    data = first_record(parse_json(read_text(path), path), path)
     if not isinstance(data, dict):
         raise UsageError(f"{path} must hold one JSON object (the record's fields)")
     return data
