@@ -680,3 +680,29 @@ def test_run_record_module_must_be_a_module_api_name(tmp_path):
         assert f"--record {module!r} is not a module API name" in out.stderr
     out = dg("run", "s.dg", "--record", "Vendors_X=r.json", cwd=tmp_path)
     assert (out.returncode, out.stdout) == (0, "A\n")
+
+
+def test_check_of_a_directory_checks_every_dg_file_under_it_in_name_order(tmp_path):
+    (tmp_path / "d" / "sub").mkdir(parents=True)
+    (tmp_path / "d" / ".hidden").mkdir()
+    (tmp_path / "d" / "z.dg").write_text("info zz;\n")
+    (tmp_path / "d" / "sub" / "b.dg").write_text("info bb;\n")
+    (tmp_path / "d" / "a.dg").write_text("x = 1;\ninfo x;\n")
+    (tmp_path / "d" / ".hidden" / "h.dg").write_text("y = ;\n")
+    (tmp_path / "d" / "notes.txt").write_text("not deluge")
+    (tmp_path / "empty").mkdir()
+    out = dg("check", "d", "--json", cwd=tmp_path)
+    assert out.returncode == 65
+    problems = json.loads(out.stdout)["problems"]
+    assert [(p["file"], p["message"]) for p in problems] == [
+        (os.path.join("d", "sub", "b.dg"), "Variable 'bb' is not defined"),
+        (os.path.join("d", "z.dg"), "Variable 'zz' is not defined")]
+    out = dg("check", "d", cwd=tmp_path)
+    assert "d/sub/b.dg:1:6: error: Variable 'bb' is not defined".replace("/", os.sep) in out.stderr
+    assert "2 errors found" in out.stderr
+    out = dg("check", "empty", "d/a.dg", cwd=tmp_path)
+    assert out.returncode == 2
+    assert "dg check: no .dg files under empty" in out.stderr
+    (tmp_path / "d" / "z.dg").write_text("info 1;\n")
+    (tmp_path / "d" / "sub" / "b.dg").write_text("info 2;\n")
+    assert dg("check", "d", cwd=tmp_path).returncode == 0

@@ -99,6 +99,22 @@ def first_record(data, where: str):
     return data
 
 
+def expand_dg_files(paths: list[str]) -> list[str]:
+    """Paths as given; a directory stands for the .dg files under it (hidden folders
+    skipped), in name order."""
+    out = []
+    for path in paths:
+        if path != "-" and os.path.isdir(path):
+            found = []
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found += [os.path.join(folder, f) for f in files if f.endswith(".dg")]
+            out += sorted(found)
+        else:
+            out.append(path)
+    return out
+
+
 def safe_line(text: str) -> str:
     """Script output is data: escape control characters so it cannot forge log lines or
     drive the terminal (attack out-004), and lone surrogates so printing never fails."""

@@ -9,6 +9,7 @@ import sys
 import tempfile
 
 from . import EXIT_DATAERR, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE
+from .common import expand_dg_files
 
 FMT_DESCRIPTION = """\
 Lay out Deluge files the way Zoho's script editor saves them: tab indentation, braces on
@@ -49,7 +50,7 @@ def register(sub) -> None:
 
 
 def fmt_command(args) -> int:
-    statuses = [_one(path, args) for path in _expand(args.files)]
+    statuses = [_one(path, args) for path in expand_dg_files(args.files)]
     for bad in (EXIT_DATAERR, EXIT_USAGE, EXIT_RUNTIME):
         if bad in statuses:
             return bad
@@ -89,21 +90,6 @@ def _one(path: str, args) -> int:
             return EXIT_USAGE
         print(f"reformatted {name}", file=sys.stderr)
     return EXIT_OK
-
-
-def _expand(paths: list[str]) -> list[str]:
-    """Files as given; a directory stands for the .dg files under it, in name order."""
-    out = []
-    for path in paths:
-        if path != "-" and os.path.isdir(path):
-            found = []
-            for folder, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found += [os.path.join(folder, f) for f in files if f.endswith(".dg")]
-            out += sorted(found)
-        else:
-            out.append(path)
-    return out
 
 
 def _read(path: str) -> tuple[str, str]:

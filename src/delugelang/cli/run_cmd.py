@@ -10,7 +10,14 @@ import sys
 import time
 
 from . import EXIT_DATAERR, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE
-from .common import WORKSPACE_HELP, UsageError, first_record, safe_line, workspace_option
+from .common import (
+    WORKSPACE_HELP,
+    UsageError,
+    expand_dg_files,
+    first_record,
+    safe_line,
+    workspace_option,
+)
 
 RUN_EPILOG = """\
 exit codes: 0 ok; 1 the script failed at run time (including a limit); 2 usage;
@@ -21,6 +28,16 @@ examples:
   dg run welcome.dg --record Contacts=contact.json
   dg run notify.dg --function notify --arg id=42 --json
   dg run f.dg --limit statements=5000 --profile creator
+"""
+
+CHECK_EPILOG = """\
+exit codes: 0 ok (warnings only); 2 usage (a file that cannot be read, or a directory
+without .dg files; the other files are still checked); 65 syntax or check errors found.
+
+examples:
+  dg check samples/welcome.dg
+  dg check samples/ --json         # a directory: every .dg file under it
+  cat f.dg | dg check -
 """
 
 
@@ -63,8 +80,13 @@ def register(sub) -> None:
 
     check = sub.add_parser("check", help="report every static error in .dg files",
                            description="Parse and check .dg files without running them. "
-                                       "Every error is shown with its line, column and a caret.")
-    check.add_argument("files", nargs="+", metavar="FILE", help=".dg files, or - for stdin")
+                                       "Every error is shown with its line, column and a caret. "
+                                       "A directory stands for every .dg file under it "
+                                       "(hidden folders skipped), in name order.",
+                           epilog=CHECK_EPILOG,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    check.add_argument("files", nargs="+", metavar="FILE",
+                       help=".dg files or directories of them, or - for stdin")
     check.add_argument("--json", action="store_true", help="print problems as one JSON object")
     check.set_defaults(handler=check_command)
 
@@ -315,6 +337,10 @@ def check_command(args) -> int:
     reports = []
     failed = unreadable = False
     for path in args.files:
+        if path != "-" and os.path.isdir(path) and not expand_dg_files([path]):
+            print(f"dg check: no .dg files under {path}", file=sys.stderr)
+            unreadable = True
+    for path in expand_dg_files(args.files):
         try:
             source, name = read_source(path, CRM.source_bytes)
         except UsageError as exc:  # reported, and the other files are still checked
