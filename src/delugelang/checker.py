@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from . import nodes as n
 from . import tasks
-from .builtins import load_all
-from .builtins.registry import METHODS, arity_words, lookup_function
+from .builtins.registry import arity_words, lookup_function, method_spec
 from .errors import Problem
 
 # Names scripts read without assigning: the record context (Creator-style `input.X`).
@@ -65,7 +64,6 @@ class FunctionTable:
 
 class Checker:
     def __init__(self, module: n.Module):
-        load_all()
         self.module = module
         self.functions = FunctionTable(module)
         self.problems: list[Problem] = []
@@ -241,7 +239,7 @@ class Checker:
             return
         self.expr(e.receiver)
         self.args(e.args)
-        spec = METHODS.get(e.name.lower())
+        spec = method_spec(e.name)
         if spec is None:
             self.error(f"unknown method '{e.name}'", e.name_span)
             return

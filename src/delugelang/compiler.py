@@ -17,9 +17,8 @@ import datetime as _dt
 
 from . import inline, ops, tasks
 from . import nodes as n
-from .builtins import load_all
-from .builtins.registry import METHODS, FunctionSpec, function_caller, lookup_function, \
-    method_dispatcher
+from .builtins.registry import FunctionSpec, function_caller, lookup_function, \
+    method_dispatcher, method_spec
 from .builtins.typed import new_typed_list
 from .checker import CONTEXT_NAMES, FunctionTable, dotted_path, is_system_variable
 from .dateformats import literal_for_run, needs_run_date, parse_literal
@@ -98,7 +97,6 @@ class Compiler:
     """Compiles one checked module to a Python module code object plus its helper table."""
 
     def __init__(self, module: n.Module):
-        load_all()
         self.module = module
         self.functions = FunctionTable(module)
         self.helpers = dict(BASE_HELPERS)
@@ -381,13 +379,13 @@ class Compiler:
         (arity settled at compile time); any other receiver goes to the full dispatcher
         `m_2`, which runs it or raises Deluge's error."""
         key = name.lower()
-        table = self.helper("m", (key, len(args)),
-                            lambda: inline.method_table(METHODS[key], len(args)))
+        spec = method_spec(name)  # imports the builtin modules that implement it
+        table = self.helper("m", (key, len(args)), lambda: inline.method_table(spec, len(args)))
         generic = self.helper("m", key, lambda: method_dispatcher(name))
         recv = inline.Operand(self.expr(receiver), self.temp)  # a variable needs no temporary
         values = self.args(args)
-        if key == "get" and len(values) == 1 and dict in METHODS[key].impls and \
-                is_genuine(METHODS[key].impls[dict][0], "get", dict, 1):
+        if key == "get" and len(values) == 1 and dict in spec.impls and \
+                is_genuine(spec.impls[dict][0], "get", dict, 1):
             fast = inline.map_get(recv, values[0])
             if fast is not None:
                 test, body, recv_again = fast

@@ -1,4 +1,4 @@
-"""Deluge's built-in functions and methods; importing this package registers all of them."""
+"""Deluge's built-in functions and methods, registered when their module is imported."""
 
 from __future__ import annotations
 
@@ -19,3 +19,18 @@ def load_all() -> None:
         if info.name not in ("registry", "docgen"):
             importlib.import_module(f"{__name__}.{info.name}")
     _LOADED = True
+
+
+def load_for(name: str) -> None:
+    """Import the builtin modules that register `name` (a function or method name, in any
+    case), in the order load_all() would; every module for a name the index lacks."""
+    if _LOADED:
+        return
+    from .index import MODULES
+
+    modules = MODULES.get(name.lower())
+    if modules is None:
+        load_all()
+        return
+    for module in modules:
+        importlib.import_module(f"{__name__}.{module}")

@@ -106,8 +106,14 @@ def function(*names: str, args: tuple[int, int | None] = (0, 0)):
     return register
 
 
+def _load(name: str) -> None:
+    from . import load_for  # the package imports this module: look it up at call time
+    load_for(name)
+
+
 def lookup_function(name: str):
     """The global function or function-form method called `name`, or None."""
+    _load(name)
     key = name.lower()
     spec = FUNCTIONS.get(key)
     if spec is not None:
@@ -118,8 +124,15 @@ def lookup_function(name: str):
     return None
 
 
+def method_spec(name: str) -> MethodSpec | None:
+    """Every implementation of the method `name` (any case), or None."""
+    _load(name)
+    return METHODS.get(name.lower())
+
+
 def method_dispatcher(name: str) -> Callable:
     """A callable `(rt, recv, *args)` that runs `name` for the receiver's type."""
+    _load(name)
     spec = METHODS[name.lower()]
     impls = spec.impls
     shown = spec.name
