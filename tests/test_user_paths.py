@@ -706,3 +706,25 @@ def test_check_of_a_directory_checks_every_dg_file_under_it_in_name_order(tmp_pa
     (tmp_path / "d" / "z.dg").write_text("info 1;\n")
     (tmp_path / "d" / "sub" / "b.dg").write_text("info 2;\n")
     assert dg("check", "d", cwd=tmp_path).returncode == 0
+
+
+def test_unknown_option_of_a_subcommand_shows_that_subcommands_usage(tmp_path):
+    cases = {("run", "--bogus"): "dg run",
+             ("check", "f.dg", "--bogus"): "dg check",
+             ("record", "create", "Contacts", "--data", "{}", "--bogus", "x"): "dg record create",
+             ("workflow", "list", "--zz"): "dg workflow list"}
+    for argv, command in cases.items():
+        out = dg(*argv, cwd=tmp_path)
+        assert out.returncode == 2
+        assert out.stderr.startswith(f"usage: {command} ["), out.stderr
+        unknown = " ".join(argv[argv.index(next(a for a in argv if a in ("--bogus", "--zz"))):])
+        assert f"{command}: error: unrecognized arguments: {unknown}\n" in out.stderr
+    out = dg("--bogus", "run", cwd=tmp_path)  # given to dg itself
+    assert out.returncode == 2
+    assert "dg: error: unrecognized arguments: --bogus" in out.stderr
+    # Still only the named subcommand's module loads.
+    probe = ("import sys\nfrom delugelang.cli import main\ntry:\n    main(['run', '--bogus'])\n"
+             "except SystemExit:\n    pass\n"
+             "print(sorted(m for m in sys.modules if m.startswith('delugelang.cli.')))\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
+    assert out.stdout.strip() == "['delugelang.cli.common', 'delugelang.cli.run_cmd']"

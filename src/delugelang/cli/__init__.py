@@ -54,7 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     only = argv[0] if argv and argv[0] in SUBCOMMAND_MODULES else None
     parser = build_parser(only)
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # said by the (sub)command they were given to, with its usage; exits 2
+        named = _named_parser(parser, argv) if only else parser
+        named.error(f"unrecognized arguments: {' '.join(unknown)}")
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()
@@ -67,6 +70,19 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `dg ... | head`: the reader left; stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # as Python's docs advise
         return EXIT_RUNTIME
+
+
+def _named_parser(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.ArgumentParser:
+    """The deepest (sub)command parser that `argv` (a subcommand first) names, e.g.
+    `dg record create`'s."""
+    for token in argv:
+        choices = next((action.choices for action in parser._actions  # argparse has no
+                        if isinstance(action, argparse._SubParsersAction)), None)  # public way
+        if choices is None:
+            break
+        if token in choices:
+            parser = choices[token]
+    return parser
 
 
 if __name__ == "__main__":  # pragma: no cover
