@@ -728,3 +728,31 @@ def test_unknown_option_of_a_subcommand_shows_that_subcommands_usage(tmp_path):
              "print(sorted(m for m in sys.modules if m.startswith('delugelang.cli.')))\n")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "['delugelang.cli.common', 'delugelang.cli.run_cmd']"
+
+
+def test_workflow_list_reports_actions_whose_function_could_not_run(tmp_path):
+    rules = _rule_workspace(tmp_path)
+    (rules / "welcome.json").write_text(
+        '{"module": "Contacts", "trigger": "on create",\n'
+        ' "actions": [{"call": "greet", "arguments": {"mail": "#{Contacts.Email}"}},\n'
+        '             "call function gone", {"call": "bad"}]}\n')
+    (tmp_path / "functions" / "greet.dg").write_text("void greet(string email) { info email; }\n")
+    (tmp_path / "functions" / "bad.dg").write_text("info 1;\nif (x) { }\n")
+    out = dg("workflow", "list", "--workspace", tmp_path)
+    assert out.returncode == 65
+    assert "welcome: Contacts on create" in out.stdout  # the rule itself is valid
+    rule_file = str(rules / "welcome.json")
+    assert (f"{rule_file}:2:47: error: function greet has no argument 'mail' (its arguments: "
+            f"email)\n") in out.stderr
+    assert f"{rule_file}:3:29: error: the function file functions/gone.dg of gone does not " \
+           f"exist" in out.stderr
+    assert f"{tmp_path / 'functions' / 'bad.dg'}:2:5: error: Variable 'x' is not defined\n" \
+           "   2 | if (x) { }\n" in out.stderr
+    listed = json.loads(dg("workflow", "list", "--workspace", tmp_path, "--json").stdout)
+    assert [(p["line"], p["column"]) for p in listed["problems"]] == [(2, 47), (3, 29), (2, 5)]
+    (tmp_path / "functions" / "gone.dg").write_text("info 1;\n")
+    (tmp_path / "functions" / "bad.dg").write_text("info 1;\n")
+    fixed = (rules / "welcome.json").read_text().replace('"mail"', '"email"')
+    (rules / "welcome.json").write_text(fixed)
+    out = dg("workflow", "list", "--workspace", tmp_path)
+    assert (out.returncode, out.stderr) == (0, "")

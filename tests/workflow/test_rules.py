@@ -98,6 +98,7 @@ def test_bad_json_shows_the_line(ws):
 def test_workflow_list_reports_valid_rules_and_problems(ws, capsys):
     ws.rule("irish", **GOOD)
     ws.rule("broken", **{**GOOD, "trigger": "sometimes"})
+    ws.function("add_contact", "void add_contact(string email) { info email; }")
     code = main(["workflow", "list", "--workspace", str(ws.root)])
     out = capsys.readouterr()
     assert code == 65
@@ -106,3 +107,56 @@ def test_workflow_list_reports_valid_rules_and_problems(ws, capsys):
     code = main(["workflow", "list", "--workspace", str(ws.root), "--json"])
     data = json.loads(capsys.readouterr().out)
     assert [r["name"] for r in data["rules"]] == ["irish"] and len(data["problems"]) == 1
+
+
+def test_action_problems_name_each_function_that_could_not_run(ws):
+    from delugelang.workflow.rules import action_problems
+    ws.rule("r", module="Contacts", trigger="on create", actions=[
+        {"call": "missing"},
+        {"call": "greet", "arguments": {"email": "#{Contacts.Email}", "nmae": "#{Contacts.Email}"}},
+        {"call": "other", "file": "functions/greet.dg"},
+        {"call": "broken"},
+        {"call": "unchecked"},
+        {"call": "body", "arguments": {"x": "#{Contacts.Email}"}},
+        {"call": "automation.greet", "file": "functions/greet.dg",
+         "arguments": {"name": "#{Contacts.Email}"}},
+        "call function body"])
+    ws.function("greet", "void automation.greet(string email, string name)\n{\n\tinfo email;\n}\n")
+    ws.function("broken", "x = ;\n")
+    ws.function("unchecked", "info totl;\ninfo y;\n")
+    ws.function("body", "info 1;\n")
+    problems = action_problems(ws.root, RuleFiles(ws.root).load("r"))
+    rule_file = ws.root / "workflows" / "r.json"
+    rule_text = rule_file.read_text()
+
+    def at(text, after=None):  # 1-based line and column of `"text"` in the rule file
+        offset = rule_text.index(json.dumps(text), rule_text.index(after) if after else 0) + 1
+        return rule_text.count("\n", 0, offset) + 1, offset - rule_text.rfind("\n", 0, offset)
+
+    got = [(p.path, p.kind, (p.line, p.column), p.message) for p in problems]
+    assert got == [
+        (rule_file, "check", at("missing"), "the function file functions/missing.dg of missing "
+                                            "does not exist"),
+        (rule_file, "check", at("nmae"), "function automation.greet has no argument 'nmae' "
+                                         "(its arguments: email, name)"),
+        (rule_file, "check", at("other"), "functions/greet.dg defines no function other "
+                                          "(its functions: automation.greet)"),
+        (ws.root / "functions" / "broken.dg", "syntax", (1, 5),
+         "expected an expression or a statement but found ';'"),
+        (ws.root / "functions" / "unchecked.dg", "check", (1, 6), "Variable 'totl' is not defined"),
+        (ws.root / "functions" / "unchecked.dg", "check", (2, 6), "Variable 'y' is not defined"),
+        (rule_file, "check", at("x", after='"body"'),
+         "functions/body.dg declares no function, so it takes no arguments; declare one, "
+         "like: void body(string x) { ... }")]
+    assert "^" in problems[3].render() and "x = ;" in problems[3].render()
+
+
+def test_action_problems_of_a_valid_rule_are_none(ws):
+    from delugelang.workflow.rules import action_problems
+    ws.rule("r", **GOOD)
+    ws.function("add_contact", "void add_contact(string email) { info email; }")
+    assert action_problems(ws.root, RuleFiles(ws.root).load("r")) == []
+    (ws.root / "functions" / "add_contact.dg").write_bytes(b"info '\xff';")
+    problem, = action_problems(ws.root, RuleFiles(ws.root).load("r"))
+    assert problem.message == ("the function file functions/add_contact.dg of add_contact is "
+                               "not UTF-8 text")

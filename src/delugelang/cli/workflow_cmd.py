@@ -79,8 +79,16 @@ def _rule_error(exc) -> str | None:
 
 def _list(args) -> int:
     from delugelang.workflow import RuleFiles
+    from delugelang.workflow.rules import action_problems
     workspace = existing_workspace(args)
     rules, problems = RuleFiles(workspace).load_all()
+    seen = set()  # a function file two rules call is reported once
+    for rule in rules:
+        for problem in action_problems(workspace, rule):
+            key = (str(problem.path), problem.line, problem.column, problem.message)
+            if key not in seen:
+                seen.add(key)
+                problems.append(problem)
     if args.json:
         print_json({"rules": [_rule_json(r) for r in rules],
                      "problems": [{"file": str(p.path), "message": p.message, "line": p.line,

@@ -46,17 +46,18 @@ class RuleError(DelugeError):
     kind = "check"
 
     def __init__(self, path: Path, message: str, source: str | None = None,
-                 offset: int | None = None):
-        line = column = None
+                 offset: int | None = None, *, line: int | None = None,
+                 column: int | None = None, kind: str = "check"):
         if source is not None and offset is not None:
             line = source.count("\n", 0, offset) + 1
             column = offset - (source.rfind("\n", 0, offset) + 1) + 1
         super().__init__(message, line, column)
         self.path = path
         self.source = source
+        self.kind = kind  # "syntax" for a function file that does not parse
 
     def render(self, source=None, filename=None) -> str:
-        return render_snippet("check", self.message, self.source, str(self.path), self.line,
+        return render_snippet(self.kind, self.message, self.source, str(self.path), self.line,
                               self.column)
 
 
@@ -168,6 +169,85 @@ class RuleFiles:
         except json.JSONDecodeError as exc:
             raise RuleError(path, f"not valid JSON: {exc.msg}", source, exc.pos) from None
         return _RuleReader(self.root, path, source, name).read(data)
+
+
+def action_problems(root: str | os.PathLike, rule: Rule) -> list[RuleError]:
+    """Why the rule's actions could not run, found without running them: a function file
+    that is missing, unreadable or does not compile (each of its errors, at its place in
+    that file), a called function it does not define, a mapped argument it does not take
+    (those at their place in the rule file)."""
+    from delugelang.program import compile as compile_program  # loads the compiler
+
+    root, problems = Path(root), []
+    rule_source = _read_or_none(rule.path)
+
+    def in_rule(message: str, *texts: str, after: str | None = None) -> RuleError:
+        """At the first of `texts` found in the rule file (past `after` when given)."""
+        start = (_locate(rule_source, after) or 0) if after else 0
+        offsets = (_locate(rule_source, text, start) for text in texts)
+        return RuleError(rule.path, message, rule_source,
+                         next((at for at in offsets if at is not None), None))
+
+    for action in rule.actions:
+        path = root / action.file
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = ("does not exist" if isinstance(exc, FileNotFoundError) else
+                      "is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else
+                      f"cannot be read: {exc.strerror or exc}")
+            problems.append(in_rule(f"the function file {action.file} of {action.function} "
+                                    f"{reason}", action.file, action.function))
+            continue
+        try:
+            program = compile_program(source, action.file)
+        except DelugeError as err:
+            problems += [RuleError(path, p.message, source, line=p.line, column=p.column,
+                                   kind=getattr(p, "kind", "check"))
+                         for p in getattr(err, "problems", None) or (err,)]
+            continue
+        problems += _binding_problems(action, program, in_rule)
+    return problems
+
+
+def _binding_problems(action: Action, program, in_rule) -> list[RuleError]:
+    """The engine runs the called function (or, in a file without functions, its body) with
+    the mapped arguments, as Program.run binds them."""
+    if not program.functions:
+        return [in_rule(f"{action.file} declares no function, so it takes no arguments; "
+                        f"declare one, like: void {action.function.split('.')[-1]}"
+                        f"(string {name}) {{ ... }}", name, after=action.function)
+                for name in action.arguments]
+    info = next((f for f in program.functions
+                 if action.function in (f.name, f.qualified_name)), None)
+    if info is None:
+        names = ", ".join(f.qualified_name for f in program.functions)
+        return [in_rule(f"{action.file} defines no function {action.function} "
+                        f"(its functions: {names})", action.function)]
+    known = [name for _, name in info.params]
+    return [in_rule(f"function {info.qualified_name} has no argument {name!r} "
+                    f"(its arguments: {', '.join(known) or 'none'})", name,
+                    after=action.function)
+            for name in action.arguments if name not in known]
+
+
+def _read_or_none(path: Path | None) -> str | None:
+    try:
+        return None if path is None else path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _locate(source: str | None, text: str, start: int = 0) -> int | None:
+    """Where `text` first sits in the rule file from `start`, as a JSON string; else as it
+    is (inside "call function NAME")."""
+    if source is None:
+        return None
+    at = source.find(json.dumps(text, ensure_ascii=False), start)
+    if at >= 0:
+        return at + 1
+    at = source.find(text, start)
+    return None if at < 0 else at
 
 
 class _RuleReader:
