@@ -54,7 +54,9 @@ def register(sub) -> None:
         p.set_defaults(handler=guarded(handler, "dg workflow", _rule_error))
         return p
 
-    verb("list", "list the rules, and report every rule file that is not valid", _list)
+    verb("list", "list the rules, and report every rule file that is not valid and every "
+                 "action whose function file is missing, does not compile, or lacks the "
+                 "called function or a mapped argument", _list)
     log = verb("log", "show the latest rule runs, oldest first", _log)
     log.add_argument("--rule", metavar="RULE", help="only this rule's runs")
     log.add_argument("--limit", type=int, default=50, help="how many runs (default 50)")
