@@ -167,3 +167,10 @@ def test_recursion_limit_is_a_deluge_error():
 def test_script_error_for_number_overflow():
     with pytest.raises(ScriptError, match="NUMBER range"):
         delugelang.compile("n = 9223372036854775807;\ninfo n * n;").run()
+
+
+def test_call_depth_error_points_at_the_call_that_went_too_deep():
+    code = "int f(int n)\n{\n\treturn 1 + f(n - 1);\n}\ninfo f(3);\n"
+    with pytest.raises(LimitError) as err:
+        delugelang.compile(code).run()
+    assert (err.value.line, err.value.column) == (3, 13)

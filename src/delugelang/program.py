@@ -221,7 +221,10 @@ def _as_deluge_error(exc: Exception, rt: Run) -> DelugeError:
     else:  # a defect in the engine
         err = ScriptError("internal error in the engine while running this statement")
     if err.line is None:
-        err.at(*locate(exc))
+        # Too deep a call is refused in the callee's prologue: show the call that went
+        # too deep, one generated frame further out, not the callee's header.
+        skip = 1 if isinstance(err, LimitError) and err.limit == "call_depth" else 0
+        err.at(*locate(exc, skip))
     err.info = tuple(rt.info_lines)
     err.statements = rt.steps
     return err
@@ -243,16 +246,19 @@ def _check_return_size(value, limits: Limits) -> None:
 
 # ---------------------------------------------------------------- positions
 
-def locate(exc: BaseException) -> tuple[int | None, int | None]:
-    """The Deluge line and column where an exception left generated code (innermost)."""
-    found = (None, None)
+def locate(exc: BaseException, skip: int = 0) -> tuple[int | None, int | None]:
+    """The Deluge line and column where an exception left generated code: the innermost
+    generated frame, or the one `skip` frames further out (the innermost if there is none)."""
+    found = []
     tb = exc.__traceback__
     while tb is not None:
         code = tb.tb_frame.f_code
         if code.co_filename == CODE_FILENAME:
-            found = _position(code, tb.tb_lasti, tb.tb_lineno)
+            found.append((code, tb.tb_lasti, tb.tb_lineno))
         tb = tb.tb_next
-    return found
+    if not found:
+        return None, None
+    return _position(*found[-1 - skip if skip < len(found) else -1])
 
 
 def _position(code, lasti: int, lineno: int) -> tuple[int, int | None]:
