@@ -11,23 +11,10 @@ from delugelang import LimitError, ScriptError, Services
 from delugelang.invokeurl import HttpTaskService
 from delugelang.limits import Limits
 from delugelang.net import HttpClient, HttpPolicy
-from net.net_servers import start_listener, stop_listener
 
 RESOLVE = {"api.example.test": "127.0.0.2", "loopback-alias.test": "127.0.0.1"}
-
-
-@pytest.fixture
-def allowed():
-    listener = start_listener("127.0.0.2")
-    yield listener
-    stop_listener(listener)
-
-
-@pytest.fixture
-def forbidden():
-    listener = start_listener("127.0.0.1")
-    yield listener
-    stop_listener(listener)
+# The listeners `allowed` (127.0.0.2) and `loopback` (127.0.0.1, never to be reached)
+# come from tests/net/conftest.py.
 
 
 @pytest.fixture
@@ -123,10 +110,10 @@ def test_timeout_can_be_caught_by_try_catch(allowed, services):
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:{port}/admin", "http://loopback-alias.test:{port}/",
                                  "http://2130706433:{port}/", "http://[::ffff:127.0.0.1]:{port}/"])
-def test_internal_targets_are_refused_before_any_connection(url, forbidden, services):
+def test_internal_targets_are_refused_before_any_connection(url, loopback, services):
     with pytest.raises(ScriptError, match="destination not allowed"):
-        run(f'r = invokeurl [ url: "{url.format(port=forbidden.port)}" type: GET ];', services)
-    assert forbidden.seen == []
+        run(f'r = invokeurl [ url: "{url.format(port=loopback.port)}" type: GET ];', services)
+    assert loopback.seen == []
 
 
 def test_http_call_budget(allowed, services):
