@@ -4,23 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import delugelang
+from builtin_eval import expr_error, run, value
 from delugelang.errors import DelugeError, LimitError, ScriptError
-
-
-def run(code: str, **limits):
-    lim = delugelang.Limits(**limits) if limits else None
-    return delugelang.compile(code).run(limits=lim)
-
-
-def value(expr: str):
-    return run(f"return {expr};").plain_value()
-
-
-def expr_error(expr: str, **limits) -> DelugeError:
-    with pytest.raises(DelugeError) as info:
-        run(f"return {expr};", **limits)
-    return info.value
 
 
 # ---------------------------------------------------------------- toXml
