@@ -1,6 +1,24 @@
-"""Pytest hooks for the whole suite: the conformance summary at the end of a run."""
+"""Pytest fixtures and hooks for the whole suite: the connect() spy and the conformance summary."""
+
+import socket
+
+import pytest
 
 from shared_corpus import CONFORMANCE_COUNTS
+
+
+@pytest.fixture
+def connects(monkeypatch):
+    """Every address any socket in this process tries to connect to."""
+    attempts: list = []
+    original = socket.socket.connect
+
+    def spy(sock, address):
+        attempts.append(address)
+        return original(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", spy)
+    return attempts
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -8,7 +8,6 @@ host alive, and the time bound. Some cases also pin exact output.
 from __future__ import annotations
 
 import re
-import socket
 import time
 from dataclasses import replace
 
@@ -63,7 +62,7 @@ def outcome_class(expect: str) -> set[str]:
 
 
 @pytest.fixture
-def http_world(tmp_path, monkeypatch):
+def http_world(tmp_path, monkeypatch, connects):
     """The harness the secret-leak cases describe: connection crm_conn bound to
     https://crm.test/ with marker tokens and secret, behind the guarded client."""
     from delugelang.connectors import Connector, ConnectorRegistry, ConnectorService
@@ -83,14 +82,6 @@ def http_world(tmp_path, monkeypatch):
               obtained_at=time.time()))
     policy = HttpPolicy.from_env({}, allow_hosts=("127.0.0.2",), resolve=PINS,
                                  connect_timeout=1.0, total_timeout=2.0)
-    connects: list = []
-    original = socket.socket.connect
-
-    def spy(sock, address):
-        connects.append(address)
-        return original(sock, address)
-
-    monkeypatch.setattr(socket.socket, "connect", spy)
     with HttpClient(policy) as client:
         connectors = ConnectorService(tmp_path / "tenantA", http=client)
         yield replace(services_for(None), http=HttpTaskService(client, connectors),

@@ -61,20 +61,6 @@ def client(env):
         yield made
 
 
-@pytest.fixture
-def connects(monkeypatch):
-    """Every address any socket in this process tries to connect to."""
-    attempts: list = []
-    original = socket.socket.connect
-
-    def spy(sock, address):
-        attempts.append(address)
-        return original(sock, address)
-
-    monkeypatch.setattr(socket.socket, "connect", spy)
-    return attempts
-
-
 @pytest.fixture(autouse=True)
 def no_real_dns(monkeypatch):
     """Tests never reach the internet: a name lookup that gets to the system resolver fails."""
