@@ -147,17 +147,26 @@ def replace(rt, text: str, pattern, replacement, op: str, *, first: bool = False
     if type(replacement) is not str:
         from ..values import to_text
         replacement = to_text(replacement)
-    parts = [replacement] if literal else parse_replacement(replacement, compiled, op)
-    constant = None
-    if all(type(part) is str for part in parts):
-        constant = "".join(parts)
-        if pattern and not ignore_case and (literal or not _META.intersection(pattern)):
-            return _replace_text(rt, text, pattern, constant, first)
+    constant = replacement if literal else _constant_replacement(replacement, compiled, op)
+    if constant is not None and pattern and not ignore_case \
+            and (literal or not _META.intersection(pattern)):
+        return _replace_text(rt, text, pattern, constant, first)
     budget = rt.limits.text_length
     count = 1 if first else 0
+    seconds = rt.limits.regex_seconds
     if constant is not None and len(text) + (len(text) + 1) * len(constant) <= budget:
         # Even a match at every position stays within the text budget: no per-match check.
-        return _run(rt, op, lambda t: compiled.sub(lambda m: constant, text, count=count, timeout=t))
+        # `regex` reads a replacement string as a template only through its backslash
+        # escapes (`\1`, `\g<0>`, `\n`); one without a backslash is inserted as it is,
+        # by C code (tests/builtins/test_replace_equivalence.py proves it over generated
+        # replacements). Any other constant goes through a callback, so that script text
+        # is never a template.
+        substitute = constant if "\\" not in constant else (lambda m: constant)
+        try:
+            return compiled.sub(substitute, text, count=count, timeout=seconds)
+        except _REGEX_FAILURES as exc:
+            raise _regex_failure(exc, op, seconds) from None
+    parts = _replacement_parts(replacement, compiled, op) if not literal else (replacement,)
     grown = [len(text)]
 
     def substitute(match) -> str:
@@ -172,6 +181,22 @@ def replace(rt, text: str, pattern, replacement, op: str, *, first: bool = False
         return out
 
     return _run(rt, op, lambda t: compiled.sub(substitute, text, count=count, timeout=t))
+
+
+@functools.lru_cache(maxsize=512)
+def _replacement_parts(replacement: str, compiled, op: str) -> tuple:
+    """`parse_replacement`, once per distinct replacement and pattern (errors are not cached)."""
+    return tuple(parse_replacement(replacement, compiled, op))
+
+
+def _constant_replacement(replacement: str, compiled, op: str) -> str | None:
+    """The replacement's literal text when it refers to no group, else None."""
+    if "$" not in replacement and "\\" not in replacement:
+        return replacement  # nothing in it for Java's Matcher to interpret
+    parts = _replacement_parts(replacement, compiled, op)
+    if all(type(part) is str for part in parts):
+        return "".join(parts)
+    return None
 
 
 # A pattern without these characters matches itself literally in Java and in `regex`.
@@ -242,12 +267,20 @@ def _run(rt, op: str, call):
     seconds = rt.limits.regex_seconds
     try:
         return call(seconds)
-    except TimeoutError:
-        raise LimitError("regex_seconds", seconds,
-                         f"{op}: the regular expression ran longer than {seconds:g} seconds "
-                         f"(limit 'regex_seconds' = {seconds:g})") from None
-    except (RecursionError, MemoryError, OverflowError):
-        raise ScriptError(f"{op}: the regular expression is too complex for this text") from None
+    except _REGEX_FAILURES as exc:
+        raise _regex_failure(exc, op, seconds) from None
+
+
+_REGEX_FAILURES = (TimeoutError, RecursionError, MemoryError, OverflowError)
+
+
+def _regex_failure(exc: Exception, op: str, seconds: float) -> Exception:
+    """The Deluge error for a regular expression that timed out or was too complex."""
+    if isinstance(exc, TimeoutError):
+        return LimitError("regex_seconds", seconds,
+                          f"{op}: the regular expression ran longer than {seconds:g} seconds "
+                          f"(limit 'regex_seconds' = {seconds:g})")
+    return ScriptError(f"{op}: the regular expression is too complex for this text")
 
 
 def _short(pattern: str) -> str:

@@ -1,0 +1,115 @@
+"""replaceAll's fast paths give Java's results: generated replacements with `\\`, `$`, groups."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import delugelang
+from delugelang.builtins import regexes
+from delugelang.errors import ScriptError
+from delugelang.limits import CRM
+from delugelang.runtime import Run
+from delugelang.services import NO_SERVICES
+
+# Characters Java's Matcher or a Python template would read specially, and a few plain ones.
+REPLACEMENT_CHARS = "\\$g<>{}0129nambx&"
+PATTERNS = ("[^0-9]", "(b)(c)?", "(?<mid>b)", "", "b|", "\\d+", "(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)")
+TEXTS = st.text(alphabet="abc019 -\\$", max_size=14)
+REPLACEMENTS = st.text(alphabet=REPLACEMENT_CHARS, max_size=8)
+
+
+def java_expand(compiled, replacement: str, group) -> str:
+    """Java's Matcher.appendReplacement, written out independently of the engine's parser."""
+    out, i = [], 0
+    while i < len(replacement):
+        c = replacement[i]
+        if c == "\\":
+            out.append(replacement[i + 1])  # IndexError: a lone backslash
+            i += 2
+        elif c == "$":
+            nxt = replacement[i + 1]  # IndexError: `$` at the end
+            if nxt == "{":
+                close = replacement.index("}", i + 2)
+                name = replacement[i + 2:close]
+                if name not in compiled.groupindex:
+                    raise KeyError(name)
+                out.append(group(name) or "")
+                i = close + 1
+            elif nxt in "0123456789":
+                ref = int(nxt)
+                if ref > compiled.groups:
+                    raise IndexError(ref)
+                i += 2
+                while i < len(replacement) and replacement[i] in "0123456789" \
+                        and ref * 10 + int(replacement[i]) <= compiled.groups:
+                    ref = ref * 10 + int(replacement[i])
+                    i += 1
+                out.append(group(ref) or "")
+            else:
+                raise ValueError(nxt)
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def java_replace(compiled, text: str, replacement: str, count: int = 0) -> str:
+    # The engine refuses a malformed replacement even when nothing matches (Java only
+    # reads it at the first match): check it once up front, like the engine.
+    java_expand(compiled, replacement, lambda ref: "")
+    return compiled.sub(lambda m: java_expand(compiled, replacement, m.group), text, count=count)
+
+
+@pytest.fixture(scope="module")
+def rt():
+    return Run(CRM, NO_SERVICES)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=TEXTS, pattern=st.sampled_from(PATTERNS), replacement=REPLACEMENTS,
+       first=st.booleans())
+def test_replace_matches_java_semantics(rt, text, pattern, replacement, first):
+    compiled = regexes.compile_pattern(rt, pattern, "replaceAll")
+    try:
+        expected = java_replace(compiled, text, replacement, 1 if first else 0)
+    except (IndexError, KeyError, ValueError):
+        expected = None
+    if expected is None:
+        with pytest.raises(ScriptError):
+            regexes.replace(rt, text, pattern, replacement, "replaceAll", first=first)
+    else:
+        assert regexes.replace(rt, text, pattern, replacement, "replaceAll", first=first) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=TEXTS, pattern=st.sampled_from(PATTERNS),
+       constant=st.text(alphabet=REPLACEMENT_CHARS.replace("\\", ""), max_size=8))
+def test_a_constant_without_backslash_is_no_template(rt, text, pattern, constant):
+    # The equivalence the fast path relies on: `regex` inserts such a string as it is.
+    compiled = regexes.compile_pattern(rt, pattern, "replaceAll")
+    assert compiled.sub(constant, text) == compiled.sub(lambda m: constant, text)
+
+
+@pytest.mark.parametrize("deluge_literal, expected", [
+    # Deluge source text of the replacement: `\\\\` there is one backslash for Java.
+    (r"\\\\g<0>", r"a\g<0>c"),  # Java `\\g<0>`: a backslash, then the letters g<0>
+    (r"\\\\1", r"a\1c"),
+    (r"\\\\", r"a\c"),
+    (r"\\$0", "a$0c"),
+    (r"$0\\\\n", r"ab\nc"),
+    ("{0}", "a{0}c"),
+    ("%s", "a%sc"),
+])
+def test_backslashes_and_dollars_in_scripts(deluge_literal, expected):
+    source = f'return "abc".replaceAll("[b]", "{deluge_literal}");'
+    assert delugelang.compile(source).run().value == expected
+
+
+def test_replacement_text_budget_still_applies():
+    program = delugelang.compile('return "aaaa".replaceAll("[a]", "bbbbbb");')
+    with pytest.raises(delugelang.LimitError) as info:
+        program.run(limits=delugelang.Limits(text_length=20))
+    assert info.value.limit == "text_length"
+    assert program.run(limits=delugelang.Limits(text_length=24)).value == "b" * 24
