@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import replace
 
 import pytest
 
@@ -84,7 +83,7 @@ def http_world(tmp_path, monkeypatch, connects):
                                  connect_timeout=1.0, total_timeout=2.0)
     with HttpClient(policy) as client:
         connectors = ConnectorService(tmp_path / "tenantA", http=client)
-        yield replace(services_for(None), http=HttpTaskService(client, connectors),
+        yield services_for(None).replace(http=HttpTaskService(client, connectors),
                       connectors=connectors), connects
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from .frozen import Frozen, _set
 
 
 class DelugeError(Exception):
@@ -65,14 +66,21 @@ class ParseError(DelugeError):
     kind = "syntax"
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One static error or warning found by the checker."""
+class Problem(Frozen):
+    """One static error or warning found by the checker. Immutable."""
 
+    __slots__ = _fields = ("message", "line", "column", "severity")
     message: str
     line: int | None
     column: int | None
-    severity: str = "error"  # or "warning"
+    severity: str  # "error" or "warning"
+
+    def __init__(self, message: str, line: int | None, column: int | None,
+                 severity: str = "error"):
+        _set(self, "message", message)
+        _set(self, "line", line)
+        _set(self, "column", column)
+        _set(self, "severity", severity)
 
     def render(self, source: str | None, filename: str = "<script>") -> str:
         return render_snippet(self.severity if self.severity == "warning" else "check",

@@ -9,7 +9,6 @@ The file holds (DESIGN.md):
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 from .errors import DelugeError, ScriptError
 from .records import MemoryBackend, RecordStore
@@ -72,7 +71,7 @@ def with_fixtures(services: Services, data: dict) -> Services:
         tasks["zoho.crm.invokeconnector"] = _connector_handler(data["connectors"])
     if "http" in data:
         tasks["invokeurl"] = _http_handler(data["http"])
-    return replace(services, tasks=tasks, records=records)
+    return services.replace(tasks=tasks, records=records)
 
 
 def fixture_records(modules) -> RecordStore:

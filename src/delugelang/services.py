@@ -7,10 +7,9 @@ service is missing fails with a clear "not configured" error.
 from __future__ import annotations
 
 import datetime as _dt
-import random
-from dataclasses import dataclass, field
-from typing import Any, Callable
-from zoneinfo import ZoneInfo
+from collections.abc import Callable
+
+from .frozen import Frozen, _set
 
 # Deluge's default zone: epoch 0 is '31-Dec-1969 16:00:00' (deluge-reference.md §7.8).
 DEFAULT_TIMEZONE = "America/Los_Angeles"
@@ -20,9 +19,9 @@ def system_clock() -> _dt.datetime:
     return _dt.datetime.now(_dt.timezone.utc)
 
 
-@dataclass(frozen=True)
-class Services:
-    """Host services for one or many runs. Every field is optional.
+class Services(Frozen):
+    """Host services for one or many runs. Every field is optional. Immutable;
+    `replace(**changes)` makes variants.
 
     clock: returns the current instant as an aware datetime (tests freeze it).
     timezone: the zone `zoho.currenttime` and date parsing use.
@@ -36,21 +35,34 @@ class Services:
         used by fixtures; each is called as handler(run, args_tuple).
     """
 
-    clock: Callable[[], _dt.datetime] = system_clock
-    timezone: str = DEFAULT_TIMEZONE
-    random_seed: int | None = None
-    http: Any = None
-    records: Any = None
-    connectors: Any = None
-    mail: Any = None
-    user: str = "user@example.com"
-    admin: str = "admin@example.com"
-    tasks: dict = field(default_factory=dict)
+    __slots__ = _fields = ("clock", "timezone", "random_seed", "http", "records", "connectors",
+                           "mail", "user", "admin", "tasks")
 
-    def zone(self) -> ZoneInfo:
+    def __init__(self, clock: Callable[[], _dt.datetime] = system_clock,
+                 timezone: str = DEFAULT_TIMEZONE, random_seed: int | None = None,
+                 http: object = None, records: object = None, connectors: object = None,
+                 mail: object = None, user: str = "user@example.com",
+                 admin: str = "admin@example.com", tasks: dict | None = None):
+        _set(self, "clock", clock)
+        _set(self, "timezone", timezone)
+        _set(self, "random_seed", random_seed)
+        _set(self, "http", http)
+        _set(self, "records", records)
+        _set(self, "connectors", connectors)
+        _set(self, "mail", mail)
+        _set(self, "user", user)
+        _set(self, "admin", admin)
+        _set(self, "tasks", {} if tasks is None else tasks)
+
+    def zone(self):
+        """The run's time zone as a `zoneinfo.ZoneInfo` (imported on first use: it reads
+        the system's time zone paths, a few ms that a run without dates never needs)."""
+        from zoneinfo import ZoneInfo
         return ZoneInfo(self.timezone)
 
-    def make_random(self) -> random.Random:
+    def make_random(self):
+        """A `random.Random` seeded with `random_seed` (imported on first use)."""
+        import random
         return random.Random(self.random_seed)
 
 

@@ -8,21 +8,31 @@ the host configured none, the task fails with a clear "not configured" error. Th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 from .builtins.encoding_crypto import DOCUMENTED_NAMES, ENCRYPTION_TASKS
 from .errors import ScriptError
+from .frozen import Frozen, _set
 from .values import Collection, from_plain, to_plain
 
 
-@dataclass(frozen=True)
-class TaskSpec:
+class TaskSpec(Frozen):
+    """One integration task's signature and who serves it. Immutable."""
+
+    __slots__ = _fields = ("name", "min_args", "max_args", "service", "impl")
     name: str          # as documented: "zoho.crm.getRecordById"
     min_args: int
     max_args: int | None
     service: str       # which Services field serves it ("compute": none, see impl)
-    impl: Callable | None = None  # a pure task's implementation, called as impl(rt, *args)
+    impl: Callable | None  # a pure task's implementation, called as impl(rt, *args)
+
+    def __init__(self, name: str, min_args: int, max_args: int | None, service: str,
+                 impl: Callable | None = None):
+        _set(self, "name", name)
+        _set(self, "min_args", min_args)
+        _set(self, "max_args", max_args)
+        _set(self, "service", service)
+        _set(self, "impl", impl)
 
 
 TASKS: dict[str, TaskSpec] = {}

@@ -14,7 +14,6 @@ whose result type depends on its input (`get` returns whatever is stored) says s
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as _dt
 import inspect
 import sys
@@ -202,11 +201,11 @@ def _wrap_all(seen: dict) -> dict:
         spec.impls.update({t: (wrapper(impl), lo, hi) for t, (impl, lo, hi) in spec.impls.items()})
     for key, spec in FUNCTIONS.items():
         originals["functions"][key] = spec
-        FUNCTIONS[key] = dataclasses.replace(spec, impl=wrapper(spec.impl))
+        FUNCTIONS[key] = spec.replace(impl=wrapper(spec.impl))
     for key, spec in tasks.TASKS.items():
         if spec.impl is not None:
             originals["tasks"][key] = spec
-            tasks.TASKS[key] = dataclasses.replace(spec, impl=wrapper(spec.impl))
+            tasks.TASKS[key] = spec.replace(impl=wrapper(spec.impl))
     return originals
 
 

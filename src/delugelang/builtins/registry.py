@@ -25,10 +25,10 @@ value as JSON on the next line. The test suite runs every one of them.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 from ..errors import ScriptError
+from ..frozen import Mutable
 from ..values import Collection, Decimal, ErrorValue, TypedList, type_name
 
 TEXT = (str,)
@@ -48,13 +48,18 @@ ERROR = (ErrorValue,)
 ANY = TEXT + NUMERIC + BOOLEAN + LIST + MAP + COLLECTION + DATES + TIME + NULL + ERROR
 
 
-@dataclass
-class MethodSpec:
+class MethodSpec(Mutable):
     """Every implementation of one method name, keyed by receiver type."""
 
+    __slots__ = _fields = ("name", "impls", "function_form")
     name: str
-    impls: dict = field(default_factory=dict)  # python type -> (impl, min_args, max_args)
-    function_form: bool = True
+    impls: dict  # python type -> (impl, min_args, max_args)
+    function_form: bool
+
+    def __init__(self, name: str, impls: dict | None = None, function_form: bool = True):
+        self.name = name
+        self.impls = {} if impls is None else impls
+        self.function_form = function_form
 
     def arity(self) -> tuple[int, int | None]:
         lows = [lo for _, lo, _ in self.impls.values()]
@@ -62,15 +67,23 @@ class MethodSpec:
         return min(lows), (None if None in highs else max(highs))
 
 
-@dataclass
-class FunctionSpec:
+class FunctionSpec(Mutable):
     """A global function such as `isNull(x)` or `Map()`."""
 
+    __slots__ = _fields = ("name", "impl", "min_args", "max_args", "lazy")
     name: str
     impl: Callable
     min_args: int
     max_args: int | None
-    lazy: bool = False  # receives its arguments unevaluated (none today; reserved)
+    lazy: bool  # receives its arguments unevaluated (none today; reserved)
+
+    def __init__(self, name: str, impl: Callable, min_args: int, max_args: int | None,
+                 lazy: bool = False):
+        self.name = name
+        self.impl = impl
+        self.min_args = min_args
+        self.max_args = max_args
+        self.lazy = lazy
 
 
 METHODS: dict[str, MethodSpec] = {}

@@ -8,7 +8,7 @@ reaches the network: a call without a fixture fails with the fixtures' own error
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from ..fixtures import with_fixtures
 from ..services import Services
@@ -70,7 +70,7 @@ def recording_services(fixtures: dict, base: Services) -> tuple[Services, CallLo
     records = services.records
     if records is not None:
         records = RecordingStore(records, log)
-    return replace(services, tasks=tasks, records=records), log
+    return services.replace(tasks=tasks, records=records), log
 
 
 def _wrap(name: str, handler, log: CallLog):

@@ -13,7 +13,7 @@ import datetime as _dt
 import json
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -158,7 +158,7 @@ class WorkflowEngine:
             from delugelang.workflow.services import workspace_services
             self._services = workspace_services(self.root, self.limits, records=self.store)
         elif self._services.records is not self.store:
-            self._services = replace(self._services, records=self.store)
+            self._services = self._services.replace(records=self.store)
         return self._services
 
     def _skipped(self, rule: Rule, action: Action, event, depth: int) -> Execution:
@@ -200,7 +200,7 @@ class WorkflowEngine:
         from delugelang.records import OverlayBackend, RecordStore
         dry = RecordStore(OverlayBackend(self.store.backend), clock=self.store.clock,
                           user_name=self.store.user_name, user_email=self.store.user_email)
-        services = replace(self.services(), records=dry)
+        services = self.services().replace(records=dry)
         if fixtures:
             from delugelang.fixtures import with_fixtures
             services = with_fixtures(services, fixtures)
