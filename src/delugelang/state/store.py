@@ -6,10 +6,13 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from delugelang.state.connections import ConnectionPool
 from delugelang.state.crypto import SecretBox, load_or_create_key
 from delugelang.state.errors import StateError
 from delugelang.state.locks import named_lock
@@ -59,48 +62,66 @@ class StateStore:
         self._box: SecretBox | None = None
         self._ready: set[str] = set()
         self._ready_guard = threading.Lock()
+        self._pool = ConnectionPool(partial(_open_database, self.path, busy_timeout))
+        weakref.finalize(self, self._pool.close)
 
     def __repr__(self) -> str:
         return f"StateStore({str(self.path)!r})"
 
     # -- connections and transactions -------------------------------------------------
 
-    def _connect(self) -> sqlite3.Connection:
-        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        return conn
+    def close(self) -> None:
+        """Close the open connections (busy ones when their transaction ends). The store
+        stays usable: the next transaction opens a connection again."""
+        self._pool.close()
+
+    def __enter__(self) -> "StateStore":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
     @contextmanager
     def transaction(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
-        """A connection inside BEGIN (or BEGIN IMMEDIATE when `write`), committed on success."""
+        """A connection inside BEGIN (or BEGIN IMMEDIATE when `write`), committed on success
+        and rolled back if the block raises."""
         self._ensure_core()
         with self._raw_transaction(write) as conn:
             yield conn
 
     @contextmanager
     def _raw_transaction(self, write: bool) -> Iterator[sqlite3.Connection]:
-        try:
-            conn = self._connect()
-        except (sqlite3.Error, OSError) as exc:
-            hint = "" if os.access(self.directory, os.W_OK) else \
-                "; the workspace must be writable, even to read it"
-            raise StateError(f"cannot open the workspace state at {self.path} ("
-                             f"{getattr(exc, 'strerror', None) or exc}{hint})") from None
+        conn = self._acquire()
+        reusable = False
         try:
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
                 yield conn
             except BaseException:
-                conn.execute("ROLLBACK")
+                if self._pool.owns(conn):
+                    if conn.in_transaction:  # SQLite may have rolled back already
+                        conn.execute("ROLLBACK")
+                    reusable = True
                 raise
+            if not self._pool.owns(conn):
+                raise StateError("a transaction begun before os.fork() cannot be committed "
+                                 "in the forked process")
             conn.execute("COMMIT")
+            reusable = True
         except sqlite3.OperationalError as exc:
+            reusable = False
             raise StateError(f"the workspace state is unavailable ({exc})") from None
         finally:
-            conn.close()
+            self._pool.release(conn, reusable=reusable)
+
+    def _acquire(self) -> sqlite3.Connection:
+        try:
+            return self._pool.acquire()
+        except (sqlite3.Error, OSError) as exc:
+            hint = "" if os.access(self.directory, os.W_OK) else \
+                "; the workspace must be writable, even to read it"
+            raise StateError(f"cannot open the workspace state at {self.path} ("
+                             f"{getattr(exc, 'strerror', None) or exc}{hint})") from None
 
     # -- schema versions -------------------------------------------------------------
 
@@ -184,6 +205,22 @@ class StateStore:
         lock_dir = self.directory / LOCK_DIR
         lock_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         return named_lock(lock_dir, name, timeout)
+
+
+def _open_database(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    """A connection in WAL mode, with the busy timeout, in autocommit (we BEGIN ourselves).
+    Pooled connections move between threads, one at a time: see ConnectionPool."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None,
+                           check_same_thread=False)
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 def _secret_context(scope: str, name: str) -> str:
