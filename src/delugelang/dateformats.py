@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
-from zoneinfo import ZoneInfo
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -265,6 +264,8 @@ def _zone_named(name: str):
         return _fixed(custom.group(1), custom.group(2), custom.group(3) or "0")
     if not _ZONE_NAME.fullmatch(name):
         return GMT
+    from zoneinfo import ZoneInfo  # on first use: its import reads sysconfig, ~3 ms at start-up
+
     try:
         return ZoneInfo(name)
     except (ValueError, OSError, LookupError):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import pkgutil
 
 from .registry import FUNCTIONS, METHODS  # noqa: F401
 
@@ -15,6 +14,8 @@ def load_all() -> None:
     global _LOADED
     if _LOADED:
         return
+    import pkgutil  # only here: a run loads just the builtins it calls (load_for)
+
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name not in ("registry", "docgen"):
             importlib.import_module(f"{__name__}.{info.name}")

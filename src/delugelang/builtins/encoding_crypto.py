@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
 import re
 
 from ..errors import ScriptError
 from ..values import to_text, type_name
+
+# hashlib and hmac are imported in the tasks that use them: loading OpenSSL's _hashlib
+# costs about 3-10 ms, and `tasks.py` (so every compile) imports this module for its table.
 
 # Binary output is capped at 1 MB of input [doc: sha256 page].
 _BINARY_INPUT_LIMIT = 1024 * 1024
@@ -47,6 +48,8 @@ def _output(rt, digest: bytes, kind, default: str, op: str, size: int) -> str:
 
 def _hash(algorithm: str, op: str, hello_hex: str, evidence: str):
     def task(rt, text, output_type=None):
+        import hashlib
+
         data = _message(text, op)
         return _output(rt, hashlib.new(algorithm, data).digest(), output_type, "hex", op,
                        len(data))
@@ -62,6 +65,8 @@ def _hmac(algorithm: str, op: str, secret_hello: str):
     def task(rt, key, text, output_type=None):
         if key is None:
             raise ScriptError(f"{op}: the key cannot be null")
+        import hmac
+
         key_bytes = _message(key, op)
         data = _message(text, op)
         digest = hmac.new(key_bytes, data, algorithm).digest()
@@ -184,6 +189,8 @@ def _aes_key(key, op: str, bits: int | None) -> bytes:
     16 for the 128-bit tasks); any other key is stretched with SHA-256 [inf]."""
     if key is None or (type(key) is str and key == ""):
         raise ScriptError(f"{op}: the key cannot be empty")
+    import hashlib
+
     raw = _message(key, op)
     if bits == 128:
         return raw if len(raw) == 16 else hashlib.sha256(raw).digest()[:16]
@@ -198,6 +205,8 @@ def _derived_key(key, op: str, bits: int | None, iterations: int, salt: bytes) -
     (docs/deviations.md)."""
     if iterations == 0:
         return _aes_key(key, op, bits)
+    import hashlib
+
     _aes_key(key, op, bits)  # the same empty-key check
     return hashlib.pbkdf2_hmac("sha256", _message(key, op), salt, iterations, 16)
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from pathlib import Path
-from typing import Any, Callable
+from collections.abc import Callable
 
 from delugelang.errors import DelugeError
 
@@ -24,8 +22,8 @@ def fail(command: str, message: str) -> None:
     print(f"{command}: error: {message}", file=sys.stderr)
 
 
-def guarded(handler: Callable[[Any], int], command: str,
-            data_error: Callable[[DelugeError], str | None]) -> Callable[[Any], int]:
+def guarded(handler: Callable[[object], int], command: str,
+            data_error: Callable[[DelugeError], str | None]) -> Callable[[object], int]:
     """`handler` with its errors turned into a message on stderr and the documented exit
     code: a UsageError 2; a DelugeError that `data_error` describes (it returns the whole
     text to print, or None for any other error) 65; any other DelugeError 1."""
@@ -50,8 +48,10 @@ def workspace_option(args) -> str:
     return args.workspace or os.environ.get("DG_WORKSPACE") or os.getcwd()
 
 
-def existing_workspace(args) -> Path:
-    """The workspace directory; a UsageError when it is not a directory."""
+def existing_workspace(args):
+    """The workspace directory as a `pathlib.Path`; a UsageError when it is not a directory."""
+    from pathlib import Path  # not at import: `dg run` does not need pathlib
+
     path = Path(workspace_option(args))
     if not path.is_dir():
         raise UsageError(f"the workspace {path} is not a directory")
@@ -59,12 +59,15 @@ def existing_workspace(args) -> Path:
 
 
 def print_json(data) -> None:
+    import json
+
     print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
 def read_text(path: str) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
     except UnicodeDecodeError:
         raise UsageError(f"{path} is not UTF-8 text") from None
     except OSError as exc:
@@ -73,6 +76,8 @@ def read_text(path: str) -> str:
 
 def parse_json(text: str, where: str):
     """The JSON value in `text`; a UsageError naming `where` and the place otherwise."""
+    import json
+
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -132,6 +137,8 @@ def safe_line(text: str) -> str:
 
 def run_details(run, *, error: bool = True) -> list[str]:
     """A workflow run's `info` lines, its returned value and (with `error`) what failed."""
+    import json
+
     lines = [f"info: {safe_line(line)}" for line in run.info]  # script data: escaped
     if run.result is not None:
         lines.append(f"returned: {json.dumps(run.result, ensure_ascii=False)}")
