@@ -119,3 +119,20 @@ def test_lock_times_out_with_a_clear_error(tmp_path):
         t.start()
         t.join()
     assert errors and "timed out" in errors[0]
+
+
+def test_opening_state_without_secrets_does_not_import_cryptography(tmp_path):
+    import subprocess
+    import sys
+    script = ("import sys\n"
+              "from delugelang.state import StateStore\n"
+              "state = StateStore(sys.argv[1], environ={})\n"
+              "state.ensure_schema('t', [('CREATE TABLE t (x)',)])\n"
+              "with state.transaction(write=True) as conn:\n"
+              "    conn.execute('INSERT INTO t VALUES (1)')\n"
+              "before = 'cryptography' in sys.modules\n"
+              "state.put_secret('s', 'n', 'v')\n"
+              "print(before, 'cryptography' in sys.modules, state.get_secret('s', 'n'))\n")
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True,
+                         text=True, timeout=60)
+    assert out.stdout.split() == ["False", "True", "v"], out.stderr

@@ -203,3 +203,18 @@ def test_dg_workflow_test_and_log(irish, capsys):
     runs = json.loads(capsys.readouterr().out)
     assert [r["info"] for r in runs] == [["welcome  <b@x>"]]
     assert set(runs[0]) >= {"rule", "record_id", "result", "info", "error", "at", "status"}
+
+
+def test_the_log_looks_up_runs_by_rule_and_record_through_an_index(tmp_path):
+    from delugelang.state import StateStore
+    from delugelang.workflow.log import COMPONENT, MIGRATIONS, WorkflowLog
+    state = StateStore(tmp_path)
+    state.ensure_schema(COMPONENT, MIGRATIONS[:1])  # a workspace from before the index
+    log = WorkflowLog(StateStore(tmp_path))
+    assert StateStore(tmp_path).schema_versions()[COMPONENT] == len(MIGRATIONS)
+    with log.state.transaction() as conn:
+        plan = " ".join(row[3] for row in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT 1 FROM workflow_run WHERE rule = ? AND record_id = ?"
+            " AND status != ? LIMIT 1", ("r", "1", "skipped")))
+    assert "workflow_run_by_record" in plan
+    assert log.has_run("r", "1") is False

@@ -1,4 +1,8 @@
-"""AES-GCM sealing of secrets at rest; the key comes from DG_SECRET_KEY or a 0600 key file."""
+"""AES-GCM sealing of secrets at rest; the key comes from DG_SECRET_KEY or a 0600 key file.
+
+`cryptography` (about 25 ms to import) is imported when a secret is first sealed or
+opened, not when the workspace state is opened.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,6 @@ import hashlib
 import os
 import stat
 from pathlib import Path
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from delugelang.state.errors import StateError
 
@@ -54,7 +55,7 @@ def load_or_create_key(key_file: Path, environ=os.environ) -> bytes:
         return _read_key_file(key_file)
     except FileNotFoundError:
         pass
-    key = AESGCM.generate_key(bit_length=8 * KEY_BYTES)
+    key = os.urandom(KEY_BYTES)  # what AESGCM.generate_key does
     try:
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # another process created it first: use theirs
@@ -77,15 +78,22 @@ class SecretBox:
     def __init__(self, key: bytes):
         if len(key) != KEY_BYTES:
             raise StateError(f"the secret key must be {KEY_BYTES} bytes")
-        self._aead = AESGCM(key)
+        self._key = key
+        self._aead = None
         self._key_id = hashlib.sha256(key).digest()[:_KEY_ID_BYTES]
 
     def __repr__(self) -> str:
         return "SecretBox(<key hidden>)"
 
+    def _cipher(self):
+        if self._aead is None:
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+            self._aead = AESGCM(self._key)
+        return self._aead
+
     def seal(self, plaintext: bytes, context: str) -> bytes:
         nonce = os.urandom(NONCE_BYTES)
-        sealed = self._aead.encrypt(nonce, plaintext, context.encode("utf-8"))
+        sealed = self._cipher().encrypt(nonce, plaintext, context.encode("utf-8"))
         return _FORMAT + self._key_id + nonce + sealed
 
     def open(self, blob: bytes, context: str) -> bytes:
@@ -96,7 +104,9 @@ class SecretBox:
             raise StateError("the stored secrets were sealed with a different key "
                              f"(check {KEY_ENV} or the workspace key file)")
         nonce = blob[header:header + NONCE_BYTES]
+        from cryptography.exceptions import InvalidTag
         try:
-            return self._aead.decrypt(nonce, blob[header + NONCE_BYTES:], context.encode("utf-8"))
+            return self._cipher().decrypt(nonce, blob[header + NONCE_BYTES:],
+                                          context.encode("utf-8"))
         except InvalidTag:
             raise StateError("a stored secret failed its integrity check") from None

@@ -27,6 +27,9 @@ MIGRATIONS = (
            )""",
         "CREATE INDEX workflow_run_by_rule ON workflow_run (rule, seq)",
     ),
+    # has_run looks up (rule, record_id) on every edit a rule sees; IF NOT EXISTS keeps
+    # the step safe on a workspace where it was applied by hand or half-way.
+    ("CREATE INDEX IF NOT EXISTS workflow_run_by_record ON workflow_run (rule, record_id)",),
 )
 
 OK, FAILED, SKIPPED = "ok", "error", "skipped"
