@@ -7,7 +7,6 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
 
 from . import nodes as n
 from .builder import build
@@ -15,6 +14,7 @@ from .checker import check
 from .compiler import CODE_FILENAME, compile_module
 from .dateformats import parse_literal
 from .errors import CheckError, DelugeError, LimitError, Problem, ScriptError
+from .frozen import Frozen, _set
 from .limits import CRM, Limits
 from .parser import parse
 from .runtime import Run
@@ -22,19 +22,25 @@ from .services import NO_SERVICES, Services
 from .values import DEC, INT_MAX, INT_MIN, from_plain, json_size_bound, to_json_text, to_plain
 
 
-@dataclass(frozen=True)
-class Stats:
-    statements: int
-    ms: float
+class Stats(Frozen):
+    """How much a run spent: statements executed, and milliseconds inside the function."""
+
+    __slots__ = _fields = ("statements", "ms")
+
+    def __init__(self, statements: int, ms: float):
+        _set(self, "statements", statements)
+        _set(self, "ms", ms)
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(Frozen):
     """What a successful run gives back: the returned value, the `info` lines, and stats."""
 
-    value: object
-    info: tuple[str, ...]
-    stats: Stats
+    __slots__ = _fields = ("value", "info", "stats")
+
+    def __init__(self, value: object, info: tuple[str, ...], stats: Stats):
+        _set(self, "value", value)
+        _set(self, "info", info)
+        _set(self, "stats", stats)
 
     def plain_value(self):
         """The returned value as plain JSON-ready Python data (DESIGN.md's value mapping)."""
@@ -45,14 +51,17 @@ class Result:
                 "stats": {"statements": self.stats.statements, "ms": round(self.stats.ms, 3)}}
 
 
-@dataclass(frozen=True)
-class FunctionInfo:
+class FunctionInfo(Frozen):
     """A function a Program defines: its Deluge name, parameters and return type."""
 
-    name: str
-    qualified_name: str
-    params: tuple[tuple[str, str], ...]  # (type, name)
-    return_type: str
+    __slots__ = _fields = ("name", "qualified_name", "params", "return_type")
+
+    def __init__(self, name: str, qualified_name: str, params: tuple[tuple[str, str], ...],
+                 return_type: str):
+        _set(self, "name", name)
+        _set(self, "qualified_name", qualified_name)
+        _set(self, "params", params)  # (type, name)
+        _set(self, "return_type", return_type)
 
 
 class Program:
@@ -102,6 +111,7 @@ class Program:
         delugelang.isolation); the default runs it in this thread. `preset` maps argument
         names to Deluge values passed as they are, neither converted nor copied (the REPL
         keeps its variables this way); it cannot cross into a worker process.
+        A host calling the same function many times can `prepare()` it once instead.
         """
         if isolation == "process":
             if preset:
@@ -109,24 +119,18 @@ class Program:
             from .isolation import run_isolated
             return run_isolated(self, args, record=record, services=services, limits=limits,
                                 function=function)
-        if isolation not in (None, "none"):
-            raise ValueError(f"isolation must be None or 'process', not {isolation!r}")
-        limits = limits or CRM
-        rt = Run(limits, services or NO_SERVICES)
-        rt.record = from_plain(record or {})
-        if type(rt.record) is not dict:
-            raise DelugeError("the record must be a map of field names to values, like "
-                              "{\"First_Name\": \"Ada\"}")
-        entry, info = self._entry(function)
-        argv = self._bind(info, args or {}, rt.record, preset or {})
-        started = time.perf_counter()
-        try:
-            value = entry(rt, *argv, 0)
-        except Exception as exc:
-            raise _as_deluge_error(exc, rt) from (exc if os.environ.get("DG_DEBUG") else None)
-        elapsed = (time.perf_counter() - started) * 1000
-        _check_return_size(value, limits)
-        return Result(value, tuple(rt.info_lines), Stats(rt.steps, elapsed))
+        call = PreparedCall(self, function, services, limits, isolation)
+        return call.invoke(args, record, preset)
+
+    def prepare(self, function: str | None = None, *, services: Services | None = None,
+                limits: Limits | None = None, isolation: str | None = None) -> "PreparedCall":
+        """The main body, `function`, or the first function, ready to be called many times.
+
+        `prepare(...)(args, record=...)` returns what `run(args, record=..., ...)` with the
+        same settings would, and raises the same errors; the function lookup, the
+        services and limits are settled once, here (an unknown function fails now).
+        """
+        return PreparedCall(self, function, services, limits, isolation)
 
     def _entry(self, function: str | None):
         if function is not None:
@@ -141,20 +145,77 @@ class Program:
         first = self.functions[0]
         return self._entries[first.name], first
 
-    def _bind(self, info: FunctionInfo | None, args: dict, record: dict, preset: dict) -> list:
+
+class PreparedCall:
+    """One function of a Program with its services and limits, called once per record.
+
+    Each call runs with a fresh run state and fresh budgets, exactly as `Program.run`:
+    nothing one call does (info lines, statements, memory, changes to its record)
+    reaches the next. Immutable, and safe to call from many threads at once.
+    """
+
+    __slots__ = ("program", "function", "services", "limits", "isolation", "_entry", "_info",
+                 "_names", "_types", "_known")
+
+    def __init__(self, program: Program, function: str | None, services: Services | None,
+                 limits: Limits | None, isolation: str | None):
+        if isolation not in (None, "none", "process"):
+            raise ValueError(f"isolation must be None or 'process', not {isolation!r}")
+        entry, info = program._entry(function)
+        for name, value in (("program", program), ("function", function),
+                            ("services", services), ("limits", limits),
+                            ("isolation", isolation), ("_entry", entry), ("_info", info)):
+            object.__setattr__(self, name, value)
+        params = info.params if info is not None else ()
+        object.__setattr__(self, "_names", tuple(name for _, name in params))
+        object.__setattr__(self, "_types", tuple(type_name for type_name, _ in params))
+        object.__setattr__(self, "_known", frozenset(self._names))
+
+    def __setattr__(self, name, value):
+        raise AttributeError("a prepared call is immutable")
+
+    def __call__(self, args: dict | None = None, *, record: dict | None = None) -> Result:
+        """Run the function once: `args` maps argument names to plain Python values,
+        `record` is the record it runs against (see `Program.run`)."""
+        if self.isolation == "process":
+            from .isolation import run_isolated
+            return run_isolated(self.program, args, record=record, services=self.services,
+                                limits=self.limits, function=self.function)
+        return self.invoke(args, record, None)
+
+    run = __call__
+
+    def invoke(self, args: dict | None, record: dict | None, preset: dict | None) -> Result:
+        """One run in this thread; `preset` as in `Program.run`."""
+        record = record_value(record)
+        argv = self._bind(args, record, preset) if args or preset else \
+            list(map(record.get, self._names))
+        limits = self.limits or CRM
+        rt = Run(limits, self.services or NO_SERVICES)
+        rt.record = record
+        started = rt.started
+        try:
+            value = self._entry(rt, *argv, 0)
+        except Exception as exc:
+            raise _as_deluge_error(exc, rt) from (exc if os.environ.get("DG_DEBUG") else None)
+        elapsed = (time.perf_counter() - started) * 1000
+        _check_return_size(value, limits)
+        return Result(value, tuple(rt.info_lines), Stats(rt.steps, elapsed))
+
+    def _bind(self, args: dict | None, record: dict, preset: dict | None) -> list:
+        args = args or {}
+        preset = preset or {}
+        info = self._info
         if info is None:
-            if args or preset:
-                raise DelugeError("this script has no function declaration, so it takes no "
-                                  "arguments; declare one, like: void f(string name) { ... }")
-            return []
-        known = {name for _, name in info.params}
-        unknown = sorted((set(args) | set(preset)) - known) if args or preset else ()
+            raise DelugeError("this script has no function declaration, so it takes no "
+                              "arguments; declare one, like: void f(string name) { ... }")
+        unknown = sorted((set(args) | set(preset)) - self._known)
         if unknown:
             raise DelugeError(f"function {info.qualified_name} has no argument "
                               f"{', '.join(repr(u) for u in unknown)} "
-                              f"(its arguments: {', '.join(sorted(known)) or 'none'})")
+                              f"(its arguments: {', '.join(sorted(self._known)) or 'none'})")
         values = []
-        for type_name, name in info.params:
+        for type_name, name in zip(self._types, self._names):
             if name in preset:
                 values.append(preset[name])
             elif name in args:
@@ -164,6 +225,15 @@ class Program:
                 # receives that field's value.
                 values.append(record.get(name))
         return values
+
+
+def record_value(record) -> dict:
+    """The record a run sees: a converted copy of the host's (so no change reaches it)."""
+    value = from_plain(record) if record else {}
+    if type(value) is not dict:
+        raise DelugeError("the record must be a map of field names to values, like "
+                          "{\"First_Name\": \"Ada\"}")
+    return value
 
 
 def convert_argument(value, type_name: str, name: str):
