@@ -101,9 +101,12 @@ def test_a_failed_batch_undoes_deletes_new_modules_and_ids(store):
         with store.batch():
             store.delete("Leads", first["id"])
             store.create("Projects", {"Name": "in a module of its own"})
+            assert store.module("projects") == "Projects"
             raise RuntimeError("crash")
     assert [r["Last_Name"] for r in store.list("Leads")] == ["a", "b"]
     assert store.modules() == modules
+    with pytest.raises(RecordError, match="no module named 'Projects'"):
+        store.module("Projects")  # not remembered from the rolled-back batch
     assert int(store.create("Leads", {"Last_Name": "c"})["id"]) == int(first["id"]) + 2
 
 

@@ -49,9 +49,14 @@ class SQLiteBackend:
         state.ensure_schema(COMPONENT, MIGRATIONS)
         self._local = threading.local()
         self._prefix: str | None = None
+        self._modules: dict[str, str] = {}  # lower-cased name -> canonical committed name
 
     def __repr__(self) -> str:
         return f"SQLiteBackend({self.state!r})"
+
+    def close(self) -> None:
+        """Close the state's connections; the backend reopens one when used again."""
+        self.state.close()
 
     # -- transactions ----------------------------------------------------------------
 
@@ -79,9 +84,20 @@ class SQLiteBackend:
     # -- modules and ids -------------------------------------------------------------
 
     def module(self, name: str) -> str | None:
+        key = name.lower() if name.isascii() else None  # SQLite's NOCASE folds ASCII only
+        known = self._modules.get(key)
+        if known is not None:
+            return known
+        outside_batch = getattr(self._local, "conn", None) is None
         with self._tx() as conn:
             row = conn.execute("SELECT name FROM record_module WHERE name = ?", (name,)).fetchone()
-        return row["name"] if row else None
+        if row is None:
+            return None
+        if outside_batch and key is not None:
+            # Committed modules are never renamed nor removed, so their canonical names can
+            # be remembered; one added by a batch still open could yet be rolled back.
+            self._modules[name.lower()] = row["name"]
+        return row["name"]
 
     def add_module(self, name: str) -> str:
         with self._tx(write=True) as conn:

@@ -77,6 +77,18 @@ class RecordStore:
     def __repr__(self) -> str:
         return f"RecordStore({self.backend!r})"
 
+    def close(self) -> None:
+        """Release the backend's connections (a SQLite store reopens one when used again)."""
+        close = getattr(self.backend, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> "RecordStore":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
     # -- events and transactions -----------------------------------------------------
 
     def on_write(self, listener: Listener) -> None:

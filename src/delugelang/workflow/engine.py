@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -74,8 +75,7 @@ class WorkflowEngine:
 
     def rules(self) -> list[Rule]:
         """The valid rules (re-read when a file changes); `problems` holds the invalid ones."""
-        stats = ((p.name, p.stat()) for p in sorted(self.files.directory.glob("*.json")))
-        signature = tuple((name, st.st_mtime_ns, st.st_size) for name, st in stats)
+        signature = _rule_files_signature(self.files.directory)
         if self._cache is None or self._cache[0] != signature:
             rules, problems = self.files.load_all()
             self._cache = (signature, rules)
@@ -205,6 +205,25 @@ class WorkflowEngine:
             from delugelang.fixtures import with_fixtures
             services = with_fixtures(services, fixtures)
         return services
+
+
+def _rule_files_signature(directory: Path) -> tuple:
+    """(name, mtime, size) of every `*.json` in `directory`, sorted: any change to a rule
+    file changes it. One scandir, cheaper than glob() and a stat() per path."""
+    found = []
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.endswith(".json") and not entry.name.startswith("."):
+                    try:
+                        st = entry.stat()
+                    except FileNotFoundError:  # removed while we looked
+                        continue
+                    found.append((entry.name, st.st_mtime_ns, st.st_size))
+    except (FileNotFoundError, NotADirectoryError):
+        return ()
+    found.sort()
+    return tuple(found)
 
 
 def _safe_match(rule: Rule, record: dict) -> bool:
