@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from . import nodes as n
 from .errors import ParseError
-from .lalr import Token, Tree  # the classes of the parser in use (Lark's or standalone)
+
+# The classes of the parser in use (Lark's or the standalone one), bound by build():
+# importing delugelang.lalr loads that parser, which the fast path (rdparser, which
+# shares unescape and _BARE_WORD_KEYS) must not pay for.
+Token = Tree = None
 
 
 def span_of(item) -> n.Span:
@@ -17,7 +21,7 @@ def span_of(item) -> n.Span:
     return n.Span(meta.line, meta.column, meta.end_line, meta.end_column)
 
 
-def unescape(body: str, tok: Token) -> str:
+def unescape(body: str, tok=None) -> str:
     """Decode a text literal's backslash escapes: \\" \\\\ \\n \\t \\r \\' and \\uXXXX.
 
     Deluge documents `\\"` and `\\\\` (reference §2); the others follow Java. An unknown
@@ -55,7 +59,7 @@ def _is_hex(text: str) -> bool:
 class Builder:
     """Turns one parse tree into an n.Module."""
 
-    def build(self, tree: Tree) -> n.Module:
+    def build(self, tree) -> n.Module:
         functions, body = [], []
         for child in tree.children:
             if isinstance(child, Tree) and child.data == "function_def":
@@ -66,7 +70,7 @@ class Builder:
 
     # ---------------------------------------------------------------- top level
 
-    def function_def(self, t: Tree) -> n.FunctionDef:
+    def function_def(self, t) -> n.FunctionDef:
         rtype, qname, params, block = t.children
         plist = ()
         if params is not None:
@@ -75,12 +79,12 @@ class Builder:
         return n.FunctionDef(span_of(qname), str(rtype),
                              tuple(str(x) for x in qname.children), plist, self.block(block))
 
-    def block(self, t: Tree) -> tuple:
+    def block(self, t) -> tuple:
         return tuple(self.stmt(c) for c in t.children)
 
     # ---------------------------------------------------------------- statements
 
-    def stmt(self, t: Tree) -> n.Node:
+    def stmt(self, t) -> n.Node:
         method = getattr(self, "s_" + t.data, None)
         if method is None:  # pragma: no cover - grammar and builder out of step
             raise ParseError(f"unsupported statement {t.data}", *_pos(t))
@@ -153,7 +157,7 @@ class Builder:
     def s_throw_stmt(self, t):
         return n.Throw(span_of(t), self.expr(t.children[1]))
 
-    def task(self, t: Tree) -> n.Task:
+    def task(self, t) -> n.Task:
         name = str(t.children[0]).lower()
         params = []
         for p in t.children[1:]:
@@ -308,5 +312,8 @@ def _pos(t):
     return s.line, s.column
 
 
-def build(tree: Tree) -> n.Module:
+def build(tree) -> n.Module:
+    global Token, Tree
+    if Tree is None:
+        from .lalr import Token, Tree
     return Builder().build(tree)

@@ -96,14 +96,18 @@ def _bracket_depth(source, start, end, depth, max_nesting):
     return depth
 
 
+def check_size(source: str, max_bytes: int) -> None:
+    if len(source.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise ParseError(f"the source is larger than {max_bytes:,} bytes "
+                         f"(limit 'source_bytes' = {max_bytes})", 1, 1)
+
+
 def parse(source: str, *, max_nesting: int = 100, max_bytes: int = 1_000_000):
     """Parse Deluge source to a Lark tree, or raise ParseError with a position and words."""
     from .lalr import backend
 
     lalr = backend()
-    if len(source.encode("utf-8", "surrogatepass")) > max_bytes:
-        raise ParseError(f"the source is larger than {max_bytes:,} bytes "
-                         f"(limit 'source_bytes' = {max_bytes})", 1, 1)
+    check_size(source, max_bytes)
     prescan(source, max_nesting)
     try:
         tree = lalr.parser.parse(source)
