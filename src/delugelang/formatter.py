@@ -7,11 +7,10 @@ from the original's, or that lost, added or reordered a comment.
 from __future__ import annotations
 
 from . import nodes as n
-from .builder import build
 from .errors import DelugeError, ParseError
 from .formatter_layout import Layout
 from .formatter_tokens import read_units, scan_comments
-from .parser import parse
+from .frontend import parse_module
 
 BOM = "\ufeff"
 
@@ -25,7 +24,7 @@ class FormatError(DelugeError):
 def format_source(source: str) -> str:
     """The formatted text of `source`. Raises ParseError for invalid Deluge, FormatError
     if the layout would not be faithful."""
-    original = build(parse(source))
+    original = parse_module(source)
     tree, units = read_units(source)
     text = Layout(units).module(tree)
     if source.startswith(BOM):
@@ -44,7 +43,7 @@ def _newline_style(source: str) -> str:
 def verify(source: str, original: n.Module, text: str) -> None:
     """Raise FormatError unless `text` has the same syntax tree and comments as `source`."""
     try:
-        again = build(parse(text))
+        again = parse_module(text)
     except ParseError as err:
         raise FormatError(f"the formatted text would not parse ({err.message}); "
                           "the file was left unchanged", 1, 1) from None

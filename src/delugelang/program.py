@@ -9,14 +9,13 @@ import time
 from collections import OrderedDict
 
 from . import nodes as n
-from .builder import build
 from .checker import check
 from .compiler import CODE_FILENAME, compile_module
 from .dateformats import parse_literal
 from .errors import CheckError, DelugeError, LimitError, Problem, ScriptError
+from .frontend import parse_module
 from .frozen import Frozen, _set
 from .limits import CRM, Limits
-from .parser import parse
 from .runtime import Run
 from .services import NO_SERVICES, Services
 from .values import DEC, INT_MAX, INT_MIN, from_plain, json_size_bound, to_json_text, to_plain
@@ -363,7 +362,7 @@ def compile(source: str, filename: str = "<script>", *, limits: Limits | None = 
             if program is not None:
                 _CACHE.move_to_end(key)
                 return program
-    module = build(parse(source, max_nesting=limits.parse_nesting, max_bytes=limits.source_bytes))
+    module = parse_module(source, max_nesting=limits.parse_nesting, max_bytes=limits.source_bytes)
     problems = check(module)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -380,5 +379,5 @@ def compile(source: str, filename: str = "<script>", *, limits: Limits | None = 
 def check_source(source: str, *, limits: Limits | None = None) -> list[Problem]:
     """Every static problem in `source`: a syntax error stops parsing, so it comes alone."""
     limits = limits or CRM
-    module = build(parse(source, max_nesting=limits.parse_nesting, max_bytes=limits.source_bytes))
+    module = parse_module(source, max_nesting=limits.parse_nesting, max_bytes=limits.source_bytes)
     return check(module)

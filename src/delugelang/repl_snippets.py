@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import nodes as n
-from .builder import build
 from .errors import CheckError, DelugeError, ParseError, render_snippet
-from .parser import parse
+from .frontend import parse_module
 
 RESERVED_PREFIX = "__dg_repl"
 WRAPPER = RESERVED_PREFIX + "_statement"
@@ -38,14 +37,14 @@ def parse_snippet(source: str, limits) -> n.Module:
     """Parse and build a snippet. A last statement without its `;` gets one (a REPL
     convenience: `x + 1` at the prompt means `x + 1;`)."""
     try:
-        return build(parse(source, max_nesting=limits.parse_nesting,
-                           max_bytes=limits.source_bytes))
+        return parse_module(source, max_nesting=limits.parse_nesting,
+                            max_bytes=limits.source_bytes)
     except ParseError as err:
         if not err.message.endswith(_EOF_SUFFIX):
             raise
         try:
-            return build(parse(source + ";", max_nesting=limits.parse_nesting,
-                               max_bytes=limits.source_bytes))
+            return parse_module(source + ";", max_nesting=limits.parse_nesting,
+                                max_bytes=limits.source_bytes)
         except ParseError:
             raise err from None
 

@@ -50,9 +50,8 @@ class ScriptShape:
 
     @classmethod
     def of(cls, source: str) -> "ScriptShape":
-        from .builder import build
-        from .parser import parse
-        module = build(parse(source))
+        from .frontend import parse_module
+        module = parse_module(source)
         shape = cls()
         for fn in module.functions:
             shape.function_names.setdefault(fn.span.line, fn.display_name)
