@@ -16,6 +16,7 @@ import ast
 import datetime as _dt
 
 from . import inline, ops, tasks
+from .inline import ADD, AND, GT, IS, IS_NOT, LOAD, NOT, OR, STORE
 from . import nodes as n
 from .builtins.registry import FunctionSpec, function_caller, lookup_function, \
     method_dispatcher, method_spec
@@ -23,7 +24,7 @@ from .builtins.typed import new_typed_list
 from .checker import CONTEXT_NAMES, FunctionTable, dotted_path, is_system_variable
 from .dateformats import literal_for_run, needs_run_date, parse_literal
 from .errors import ScriptError
-from .fastmethods import is_genuine
+from .fastmethods import is_genuine, method_caller
 from .values import DEC, Collection, ErrorValue, to_text, type_name
 
 CODE_FILENAME = "<deluge>"
@@ -119,7 +120,7 @@ class Compiler:
         if value is None or type(value) in (str, int, bool):
             return ast.Constant(value)
         ident = self.helper("k", (type(value).__name__, repr(value)), lambda: value)
-        return ast.Name(ident, ast.Load())
+        return ast.Name(ident, LOAD)
 
     # ---------------------------------------------------------------- module
 
@@ -138,7 +139,7 @@ class Compiler:
         for name in sorted(assigned - ({"input"} if reads_input else set())):
             prologue.append(_assign(_var(name), ast.Constant(None)))
         if reads_input:
-            prologue.append(_assign(_var("input"), ast.Attribute(_name("rt"), "record", ast.Load())))
+            prologue.append(_assign(_var("input"), ast.Attribute(_name("rt"), "record", LOAD)))
         self._input_is_record = reads_input and "input" not in assigned
         stmts = self.block(body)
         stmts.append(ast.Return(ast.Constant(None)))
@@ -165,12 +166,12 @@ class Compiler:
             if i == 0:
                 count += extra_steps
             if count:
-                out.append(_at(ast.AugAssign(_name("n_steps", ast.Store()), ast.Add(),
+                out.append(_at(ast.AugAssign(_name("n_steps", STORE), ADD,
                                              ast.Constant(count)), segment[0].span))
             for s in segment:
                 out.extend(self.stmt(s))
         if not segments and extra_steps:
-            out.append(ast.AugAssign(_name("n_steps", ast.Store()), ast.Add(),
+            out.append(ast.AugAssign(_name("n_steps", STORE), ADD,
                                      ast.Constant(extra_steps)))
         return out
 
@@ -218,7 +219,7 @@ class Compiler:
             node = _at(ast.If(test=test, body=self.block(body) or [ast.Pass()], orelse=orelse),
                        cond.span)
             # An `else if` counts as one more executed statement when it is tested.
-            orelse = [_at(ast.AugAssign(_name("n_steps", ast.Store()), ast.Add(), ast.Constant(1)),
+            orelse = [_at(ast.AugAssign(_name("n_steps", STORE), ADD, ast.Constant(1)),
                           cond.span), node]
         first_cond, first_body = s.branches[0]
         return ast.If(test=self.condition(first_cond), body=self.block(first_body) or [ast.Pass()],
@@ -228,11 +229,11 @@ class Compiler:
         helper = "op_each_index" if s.index else "op_each"
         body = self.block(s.body, extra_steps=1)
         back_edge = _at(ast.If(
-            test=ast.Compare(_name("n_steps"), [ast.Gt()], [_name("n_mark")]),
+            test=ast.Compare(_name("n_steps"), [GT], [_name("n_mark")]),
             body=[_assign("n_mark", _call_attr("rt", "tick", _name("n_steps")))], orelse=[]),
             s.span)
         body.insert(1, back_edge)
-        return ast.For(target=_name(_var(s.var), ast.Store()),
+        return ast.For(target=_name(_var(s.var), STORE),
                        iter=_call(helper, _name("rt"), self.expr(s.iterable)),
                        body=body, orelse=[])
 
@@ -240,8 +241,8 @@ class Compiler:
         temp = self.temp()
         pair = _call("op_catch", _name("rt"), _name(temp), _name("n_steps"))
         handler_body = [
-            _at(ast.Assign(targets=[ast.Tuple([_name(_var(s.var), ast.Store()),
-                                               _name("n_steps", ast.Store())], ast.Store())],
+            _at(ast.Assign(targets=[ast.Tuple([_name(_var(s.var), STORE),
+                                               _name("n_steps", STORE)], STORE)],
                            value=pair), s.var_span),
         ] + self.block(s.handler)
         handler = ast.ExceptHandler(type=_name("ScriptError"), name=temp,
@@ -269,11 +270,11 @@ class Compiler:
         # `(t := X) is True or (t is not False and op_truth(rt, t))`: true and false pass
         # without a call; anything else gets op_truth's error.
         temp = self.temp()
-        check = ast.BoolOp(ast.Or(), [
-            ast.Compare(ast.NamedExpr(_name(temp, ast.Store()), node), [ast.Is()],
+        check = ast.BoolOp(OR, [
+            ast.Compare(ast.NamedExpr(_name(temp, STORE), node), [IS],
                         [ast.Constant(True)]),
-            ast.BoolOp(ast.And(), [
-                ast.Compare(_name(temp), [ast.IsNot()], [ast.Constant(False)]),
+            ast.BoolOp(AND, [
+                ast.Compare(_name(temp), [IS_NOT], [ast.Constant(False)]),
                 _at(_call("op_truth", _name("rt"), _name(temp)), e.span)])])
         return _at(check, e.span)
 
@@ -320,13 +321,13 @@ class Compiler:
         return _at(call, e.op_span)
 
     def e_Logic(self, e):
-        op = ast.And() if e.op == "&&" else ast.Or()
+        op = AND if e.op == "&&" else OR
         return ast.BoolOp(op=op, values=[self.condition(o) for o in e.operands])
 
     def e_Unary(self, e):
         if e.op == "!":
             if _is_boolean(e.operand):
-                return ast.UnaryOp(ast.Not(), self.expr(e.operand))
+                return ast.UnaryOp(NOT, self.expr(e.operand))
             return _call("op_not", _name("rt"), self.expr(e.operand))
         return _call("op_neg" if e.op == "-" else "op_pos", _name("rt"), self.expr(e.operand))
 
@@ -335,17 +336,17 @@ class Compiler:
 
     def e_IfNull(self, e):
         temp = self.temp()
-        test = _call("op_isnull", ast.NamedExpr(_name(temp, ast.Store()), self.expr(e.value)))
+        test = _call("op_isnull", ast.NamedExpr(_name(temp, STORE), self.expr(e.value)))
         return ast.IfExp(test=test, body=self.expr(e.other), orelse=_name(temp))
 
     def e_ListLit(self, e):
-        return ast.List([self.expr(i) for i in e.items], ast.Load())
+        return ast.List([self.expr(i) for i in e.items], LOAD)
 
     def e_MapLit(self, e):
         if all(isinstance(k, n.Literal) and k.kind in ("text", "number") for k, _ in e.pairs):
             return ast.Dict([self.expr(k) for k, _ in e.pairs], [self.expr(v) for _, v in e.pairs])
-        pairs = ast.List([ast.Tuple([self.expr(k), self.expr(v)], ast.Load()) for k, v in e.pairs],
-                         ast.Load())
+        pairs = ast.List([ast.Tuple([self.expr(k), self.expr(v)], LOAD) for k, v in e.pairs],
+                         LOAD)
         return _call("op_map", _name("rt"), pairs)
 
     def e_EmptyBraces(self, e):
@@ -355,7 +356,7 @@ class Compiler:
         return _call("op_typed_list", _name("rt"), ast.Constant(e.elem_type), *self.args(e.args))
 
     def e_PairArg(self, e):
-        return ast.Tuple([self.expr(e.key), self.expr(e.value)], ast.Load())
+        return ast.Tuple([self.expr(e.key), self.expr(e.value)], LOAD)
 
     def args(self, args) -> list[ast.expr]:
         return [self.expr(a) for a in args]
@@ -374,43 +375,41 @@ class Compiler:
         return _call(ident, _name("rt"), *self.args(e.args))
 
     def method_call(self, name: str, receiver, args) -> ast.expr:
-        """`op_lookup(m_1, op_type(t_1 := recv), m_2)(rt, t_1, args...)`: the receiver type
-        picks the implementation from a table of those that take this many arguments
-        (arity settled at compile time); any other receiver goes to the full dispatcher
-        `m_2`, which runs it or raises Deluge's error."""
+        """`m_1(rt, recv, args...)`: a helper for this method and argument count (arity
+        settled at compile time) that picks the receiver type's implementation, or the full
+        dispatcher for any other receiver (fastmethods.method_caller). `m.get(k)` on a map
+        is one inline `dict.get` in front of it (inline.map_get)."""
         key = name.lower()
         spec = method_spec(name)  # imports the builtin modules that implement it
-        table = self.helper("m", (key, len(args)), lambda: inline.method_table(spec, len(args)))
         generic = self.helper("m", key, lambda: method_dispatcher(name))
-        recv = inline.Operand(self.expr(receiver), self.temp)  # a variable needs no temporary
+        caller = self.helper("m", (key, len(args)), lambda: method_caller(
+            spec, len(args), self.helpers[generic]))
         values = self.args(args)
         if key == "get" and len(values) == 1 and dict in spec.impls and \
                 is_genuine(spec.impls[dict][0], "get", dict, 1):
+            recv = inline.Operand(self.expr(receiver), self.temp)  # a variable needs no temporary
             fast = inline.map_get(recv, values[0])
             if fast is not None:
                 test, body, recv_again = fast
-                impl = _call("op_lookup", _name(table), _call("op_type", recv_again),
-                             _name(generic))
-                call = ast.Call(func=impl, args=[_name("rt"), recv.again(), values[0]],
-                                keywords=[])
-                return ast.IfExp(test=test, body=body, orelse=call)
-        impl = _call("op_lookup", _name(table), _call("op_type", recv.first()), _name(generic))
-        return ast.Call(func=impl, args=[_name("rt"), recv.again()] + values, keywords=[])
+                return ast.IfExp(test=test, body=body, orelse=_call(caller, _name("rt"),
+                                                                    recv_again, values[0]))
+            return _call(caller, _name("rt"), recv.first(), *values)
+        return _call(caller, _name("rt"), self.expr(receiver), *values)
 
     def user_call(self, fn: n.FunctionDef, args) -> ast.expr:
         """`(f_1(rt, a, b, n_steps), n_steps := rt.steps)[0]`: the callee continues our step
         count and hands it back."""
         call = _call(self.entry_names[fn.name], _name("rt"), *self.args(args), _name("n_steps"))
-        resync = ast.NamedExpr(_name("n_steps", ast.Store()),
-                               ast.Attribute(_name("rt"), "steps", ast.Load()))
-        return ast.Subscript(ast.Tuple([call, resync], ast.Load()), ast.Constant(0), ast.Load())
+        resync = ast.NamedExpr(_name("n_steps", STORE),
+                               ast.Attribute(_name("rt"), "steps", LOAD))
+        return ast.Subscript(ast.Tuple([call, resync], LOAD), ast.Constant(0), LOAD)
 
     def e_MethodCall(self, e):
         path = dotted_path(e.receiver, self._is_local)
         if path is not None and not is_system_variable(path):
             dotted = ".".join(path + (e.name,))
             if path[0].lower() == "zoho":
-                args = ast.Tuple(self.args(e.args), ast.Load())
+                args = ast.Tuple(self.args(e.args), LOAD)
                 return _call("op_task", _name("rt"), ast.Constant(tasks.lookup(dotted).name), args)
             return self.user_call(self.functions.find_qualified(path + (e.name,)), e.args)
         return _at(self.method_call(e.name, e.receiver, e.args), e.name_span)
@@ -429,7 +428,7 @@ class Compiler:
         for key, value, _ in e.params:
             keys.append(ast.Constant(key))
             if isinstance(value, tuple):
-                values.append(ast.List([self.expr(v) for v in value], ast.Load()))
+                values.append(ast.List([self.expr(v) for v in value], LOAD))
             else:
                 values.append(self.expr(value))
         return _call("op_block_task", _name("rt"), ast.Constant(e.name), ast.Dict(keys, values))
@@ -536,7 +535,7 @@ def _var(name: str) -> str:
 
 
 def _name(ident: str, ctx=None) -> ast.Name:
-    return ast.Name(ident, ctx or ast.Load())
+    return ast.Name(ident, ctx or LOAD)
 
 
 def _call(func: str, *args) -> ast.Call:
@@ -544,15 +543,15 @@ def _call(func: str, *args) -> ast.Call:
 
 
 def _call_attr(obj: str, attr: str, *args) -> ast.Call:
-    return ast.Call(func=ast.Attribute(_name(obj), attr, ast.Load()), args=list(args), keywords=[])
+    return ast.Call(func=ast.Attribute(_name(obj), attr, LOAD), args=list(args), keywords=[])
 
 
 def _assign(target: str, value: ast.expr) -> ast.Assign:
-    return ast.Assign(targets=[_name(target, ast.Store())], value=value)
+    return ast.Assign(targets=[_name(target, STORE)], value=value)
 
 
 def _assign_attr(obj: str, attr: str, value: ast.expr) -> ast.Assign:
-    return ast.Assign(targets=[ast.Attribute(_name(obj), attr, ast.Store())], value=value)
+    return ast.Assign(targets=[ast.Attribute(_name(obj), attr, STORE)], value=value)
 
 
 def _expr(value: ast.expr) -> ast.Expr:

@@ -1,63 +1,90 @@
-"""Fast paths for the hottest collection methods, in front of their builtins.
+"""Method-call helpers: one per method and argument count, with fast paths for the hottest.
 
-Each wraps one builtin implementation (builtins/lists.py, builtins/maps.py) for one
-receiver type and handles only its commonest case, where the builtin's rules reduce to
-one dict or list operation: a TEXT or NUMBER key (stored as itself, values.key_in;
-BOOLEAN keys are wrapped, so `type(key) is int` leaves them out), and for `put` a
-value that is TEXT, NUMBER, BOOLEAN or null (nothing to convert: no date to widen, not
-the map itself). Every other call goes to the builtin unchanged. The size budget is
-checked exactly as seqs.grow checks it. tests/test_fastmethods.py runs both sides on
-generated calls and expects the same results, errors and collections.
+Generated code calls a method as `m_4(rt, recv, args...)`. The helper picks the
+receiver type's implementation from a table of those that take this many arguments
+(arity settled at compile time); any other receiver goes to the full dispatcher, which
+runs it or raises Deluge's error.
+
+The hottest collection methods handle their commonest case in the helper itself, in
+front of one builtin implementation (builtins/lists.py, builtins/maps.py) for one
+receiver type, where the builtin's rules reduce to one dict or list operation: a TEXT or
+NUMBER key (stored as itself, values.key_in; BOOLEAN keys are wrapped, so `type(key) is
+int` leaves them out), and for `put` a value that is TEXT, NUMBER, BOOLEAN or null
+(nothing to convert: no date to widen, not the map itself). Every other call goes to
+the builtin unchanged. The size budget is checked exactly as seqs.grow checks it.
+tests/test_fastmethods.py runs both sides on generated calls and expects the same
+results, errors and collections.
 """
 
 from __future__ import annotations
 
+# Each fast path is made from (the builtin for its receiver type, the implementation
+# for any other receiver type, the full dispatcher). Without the last two, it stands
+# in front of the builtin alone (a receiver known to be of its type).
 
-def map_get(builtin):
+
+def _others(builtin, receiver_type, impl_for, generic):
+    if impl_for is None:
+        return {receiver_type: builtin}.get, builtin
+    return impl_for, generic
+
+
+def map_get(builtin, impl_for=None, generic=None):
+    impl_for, generic = _others(builtin, dict, impl_for, generic)
+
     def get(rt, m, key):
-        tk = type(key)
-        if tk is str or tk is int:
-            return m.get(key)
-        return builtin(rt, m, key)
+        if type(m) is dict:
+            tk = type(key)
+            if tk is str or tk is int:
+                return m.get(key)
+        return impl_for(type(m), generic)(rt, m, key)
     return get
 
 
-def map_contains_key(builtin):
+def map_contains_key(builtin, impl_for=None, generic=None):
+    impl_for, generic = _others(builtin, dict, impl_for, generic)
+
     def contains_key(rt, m, key):
-        tk = type(key)
-        if tk is str or tk is int:
-            return key in m
-        return builtin(rt, m, key)
+        if type(m) is dict:
+            tk = type(key)
+            if tk is str or tk is int:
+                return key in m
+        return impl_for(type(m), generic)(rt, m, key)
     return contains_key
 
 
-def map_put(builtin):
+def map_put(builtin, impl_for=None, generic=None):
+    impl_for, generic = _others(builtin, dict, impl_for, generic)
+
     def put(rt, m, key, value):
-        tk = type(key)
-        tv = type(value)
-        if (tk is str or tk is int) and (tv is str or tv is int or tv is bool or value is None):
-            if key not in m and len(m) >= rt.limits.collection_size:
-                rt.check_size(len(m) + 1)
-            m[key] = value
-            return None
-        return builtin(rt, m, key, value)
+        if type(m) is dict:
+            tk = type(key)
+            tv = type(value)
+            if (tk is str or tk is int) and (tv is str or tv is int or tv is bool or value is None):
+                if key not in m and len(m) >= rt.limits.collection_size:
+                    rt.check_size(len(m) + 1)
+                m[key] = value
+                return None
+        return impl_for(type(m), generic)(rt, m, key, value)
     return put
 
 
-def list_add(builtin):
+def list_add(builtin, impl_for=None, generic=None):
+    impl_for, generic = _others(builtin, list, impl_for, generic)
+
     def add(rt, lst, value):
-        if value is not lst:
+        if type(lst) is list and value is not lst:
             if len(lst) >= rt.limits.collection_size:
                 rt.check_size(len(lst) + 1)
             lst.append(value)
             return None
-        return builtin(rt, lst, value)
+        return impl_for(type(lst), generic)(rt, lst, value)
     return add
 
 
 # (method name, receiver type, argument count) -> (the builtin it stands in front of,
-# wrapper). Only the exact types: a TypedList converts what it is given, a Collection
-# decides its kind on use.
+# helper factory). Only the exact types: a TypedList converts what it is given, a
+# Collection decides its kind on use.
 _MAPS, _LISTS = "delugelang.builtins.maps", "delugelang.builtins.lists"
 FAST_PATHS = {
     ("get", dict, 1): ((_MAPS, "map_get"), map_get),
@@ -78,7 +105,35 @@ def is_genuine(builtin, name: str, receiver_type: type, argc: int) -> bool:
 
 
 def fast_path(builtin, name: str, receiver_type: type, argc: int):
-    """The fast path in front of `builtin`, or the builtin itself."""
+    """The fast path in front of `builtin` (for receivers of its type), or the builtin."""
     if is_genuine(builtin, name, receiver_type, argc):
         return FAST_PATHS[(name, receiver_type, argc)][1](builtin)
     return builtin
+
+
+def method_caller(spec, argc: int, generic):
+    """The helper `(rt, recv, *args)` for `spec` called with `argc` arguments."""
+    name = spec.name.lower()
+    table = {t: impl for t, (impl, lo, hi) in spec.impls.items()
+             if lo <= argc and (hi is None or argc <= hi)}
+    for receiver_type, impl in table.items():
+        if is_genuine(impl, name, receiver_type, argc):
+            return FAST_PATHS[(name, receiver_type, argc)][1](impl, table.get, generic)
+    return _plain_caller(table.get, generic, argc)
+
+
+def _plain_caller(impl_for, generic, argc: int):
+    # One written-out signature per common argument count: no tuple packing per call.
+    if argc == 0:
+        def call(rt, recv):
+            return impl_for(type(recv), generic)(rt, recv)
+    elif argc == 1:
+        def call(rt, recv, a):
+            return impl_for(type(recv), generic)(rt, recv, a)
+    elif argc == 2:
+        def call(rt, recv, a, b):
+            return impl_for(type(recv), generic)(rt, recv, a, b)
+    else:
+        def call(rt, recv, *args):
+            return impl_for(type(recv), generic)(rt, recv, *args)
+    return call
