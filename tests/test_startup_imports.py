@@ -26,7 +26,8 @@ NOT_ON_RUN_PATH = {
 }
 
 # Imported only by the generated Lark parser (lalr.py); absent whenever it is not in use.
-ONLY_FOR_LARK_PARSER = {"dataclasses", "inspect", "typing", "logging", "pickle", "pathlib"}
+# (pathlib is not listed: parser.py, which reads the grammar through it, is still imported.)
+ONLY_FOR_LARK_PARSER = {"dataclasses", "inspect", "typing", "logging", "pickle"}
 
 # The modules of this list import none of these at import time (each had one of them).
 STARTUP_MODULES = [
