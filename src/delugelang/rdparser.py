@@ -58,11 +58,12 @@ class _Parser:
         self.source = source
         self.kinds = tokens.kinds
         self.texts = tokens.texts
-        self.starts = tokens.starts
+        self.offset = tokens.offset
         self.lines, self.cols = tokens.lines, tokens.cols
         self.end_lines, self.end_cols = tokens.end_lines, tokens.end_cols
         self.pos = 0
         self.depth = 0
+        self.tree_depth = 0  # the whole module's, once parsed
 
     # ---------------------------------------------------------------- helpers
 
@@ -95,7 +96,8 @@ class _Parser:
             else:
                 body.append(self.statement())
             deepest = max(deepest, self.depth)
-        if 1 + deepest > depth_limit:
+        self.tree_depth = 1 + deepest
+        if self.tree_depth > depth_limit:
             raise GiveUp
         span = self._span(0, self.pos - 1) if self.pos else n.NO_SPAN
         return n.Module(span, tuple(functions), tuple(body))
@@ -343,14 +345,14 @@ class _Parser:
         pos = self.pos
         if self.kinds[pos] == EOF:
             raise GiveUp
-        match = _TASK_KEY.match(self.source, self.starts[pos])
+        match = _TASK_KEY.match(self.source, self.offset(pos))
         if match is None:
             raise GiveUp
         end = match.end()
-        while self.starts[self.pos] < end:
+        while self.kinds[self.pos] != EOF and self.offset(self.pos) < end:
             self.pos += 1
         last = self.pos - 1
-        if self.starts[last] + len(self.texts[last]) != end:
+        if self.offset(last) + len(self.texts[last]) != end:
             raise GiveUp
         text = match.group()
         span = n.Span(self.lines[pos], self.cols[pos], self.lines[pos], self.cols[pos] + len(text))
@@ -365,10 +367,7 @@ class _Parser:
 
     # ---------------------------------------------------------------- expressions
 
-    def expr(self) -> n.Node:
-        return self.binary(1)
-
-    def binary(self, min_level: int) -> n.Node:
+    def binary(self, min_level: int = 1) -> n.Node:
         """Operator chains of level `min_level` and above, as Lark's flat chain trees
         become: Logic with all of a chain's operands, left-nested BinOps otherwise."""
         start = self.pos
@@ -399,26 +398,32 @@ class _Parser:
         self.depth = depth
         return left
 
-    def unary(self) -> n.Node:
-        kind = self.kinds[self.pos]
-        if kind != "!" and kind != "-" and kind != "+":
-            return self.postfix()
-        start = self.pos
-        self.pos += 1
-        operand = self.unary()
-        self.depth += 1
-        span = self._span(start, self.pos - 1)
-        if kind == "-" and type(operand) is n.Literal and operand.kind == "number":
-            return n.Literal(span, -operand.value, "number")
-        return n.Unary(span, kind, operand)
+    expr = binary  # an expression: the chain of the lowest level
 
-    def postfix(self) -> n.Node:
+    def unary(self) -> n.Node:
+        """`!x`, `-x`, `+x` (a minus before a NUMBER folds into it, as the builder does),
+        else a primary and its `.name` and `.name(args)` suffixes."""
         start = self.pos
-        node = self.primary()
         kinds = self.kinds
+        kind = kinds[start]
+        if kind == "!" or kind == "-" or kind == "+":
+            self.pos = start + 1
+            operand = self.unary()
+            self.depth += 1
+            span = self._span(start, self.pos - 1)
+            if kind == "-" and type(operand) is n.Literal and operand.kind == "number":
+                return n.Literal(span, -operand.value, "number")
+            return n.Unary(span, kind, operand)
+        method = _PRIMARIES.get(kind)
+        if method is None:
+            raise GiveUp
+        node = method(self, start)
         if kinds[self.pos] != ".":
             return node
-        depth = self.depth
+        return self._suffixes(start, node)
+
+    def _suffixes(self, start: int, node: n.Node) -> n.Node:
+        kinds, depth = self.kinds, self.depth
         while kinds[self.pos] == ".":
             self.pos += 1
             name = self._word()
@@ -457,20 +462,13 @@ class _Parser:
         self._expect(")")
         return tuple(out), 2 + deepest  # args tree, arg trees
 
-    def primary(self) -> n.Node:
-        pos = self.pos
-        kind = self.kinds[pos]
-        method = _PRIMARIES.get(kind)
-        if method is None:
-            raise GiveUp
-        return method(self, pos)
-
     def name_primary(self, pos):
         text = self.texts[pos]
         if self.kinds[pos + 1] != "(":
             self.pos = pos + 1
             self.depth = 1
-            return n.Var(self._token_span(pos), text)
+            return n.Var(n.Span(self.lines[pos], self.cols[pos], self.end_lines[pos],
+                                self.end_cols[pos]), text)
         self.pos = pos + 1
         args, depth = self.args()
         self.depth = 1 + depth

@@ -15,9 +15,12 @@ TASK = "task"
 
 # Alternatives in the order Lark's lexer tries them where they compete: comments before
 # `/`, DECIMAL before INT, TYPED_LIST (priority 3) before NAME, two-character operators
-# before their one-character prefixes. Group numbers are the kinds below.
-_MASTER = re.compile(r"""
-    ([ \t\f\r\n\ufeff\u00a0]+)                  # 1 WS
+# before their one-character prefixes. Spaces before a token are part of its match;
+# whitespace holding newlines is a match of its own (group 1), and any other character
+# is group 10, so that every character of the source is in some match.
+_SPACES = "[ \t\f\r\ufeff\u00a0]"
+_MASTER = re.compile(r"""[ \t\f\r\ufeff\u00a0]*(?:
+    (\n[ \t\f\r\n\ufeff\u00a0]*)                # 1 WS with newlines
   | (//[^\n]*|/\*.*?\*/)                         # 2 comments
   | ((?i:list:[A-Za-z]+)(?=\s*\())               # 3 TYPED_LIST
   | ([A-Za-z_][A-Za-z0-9_]*)                     # 4 NAME
@@ -26,7 +29,9 @@ _MASTER = re.compile(r"""
   | ("(?:\\.|[^"\\])*")                          # 7 STRING
   | ('[^'\n]*')                                  # 8 SQ_STRING
   | (\|\||&&|==|!=|<=|>=|\+=|-=|\*=|/=|[-+*/%!<>=(){}\[\],:;.])  # 9 punctuation
-""", re.S | re.X)
+  | (.)                                          # 10 no token starts here
+)""", re.S | re.X)
+_TRAILING_SPACES = re.compile(_SPACES + "*")
 
 NAME, TYPED, DECIMAL, INT, STRING, SQ, EOF = "NAME", "TYPED", "DEC", "INT", "STR", "SQ", "EOF"
 _KIND_OF_GROUP = {3: TYPED, 5: DECIMAL, 6: INT, 7: STRING, 8: SQ}
@@ -37,60 +42,75 @@ class ScanFailed(Exception):
 
 
 class Tokens:
-    """Parallel lists, one entry per token (and a final EOF): kind, text, start offset, and
-    Lark's line, column, end line and end column (1-based, end column exclusive)."""
+    """Parallel lists, one entry per token (and a final EOF): kind, text, and Lark's line,
+    column, end line and end column (1-based, end column exclusive). `end_lines` is
+    `lines` itself unless a text spans lines; `line_starts[k]` is the offset of line k+1."""
 
-    __slots__ = ("kinds", "texts", "starts", "lines", "cols", "end_lines", "end_cols")
+    __slots__ = ("kinds", "texts", "lines", "cols", "end_lines", "end_cols", "line_starts")
 
-    def __init__(self):
-        self.kinds, self.texts, self.starts = [], [], []
-        self.lines, self.cols, self.end_lines, self.end_cols = [], [], [], []
+    def offset(self, i: int) -> int:
+        return self.line_starts[self.lines[i] - 1] + self.cols[i] - 1
+
+
+def _word_kind(text: str) -> str:
+    lower = text.lower()
+    return lower if lower in KEYWORDS else TASK if lower in TASK_NAMES else NAME
 
 
 def scan(source: str) -> Tokens:
     """Every token of `source`, or ScanFailed at the first character that starts none."""
-    tokens = Tokens()
-    kinds, texts, starts = tokens.kinds, tokens.texts, tokens.starts
-    lines, cols, end_lines, end_cols = tokens.lines, tokens.cols, tokens.end_lines, tokens.end_cols
-    line, line_start, pos = 1, 0, 0
-    kind_of_group = _KIND_OF_GROUP
-    keywords, task_names = KEYWORDS, TASK_NAMES
+    kinds, texts, lines, cols, end_cols = [], [], [], [], []
+    line_starts, multiline = [0], {}
+    line, line_start, end = 1, 0, 0
+    kind_of_group, word_kinds = _KIND_OF_GROUP, {}
     for m in _MASTER.finditer(source):
-        start = m.start()
-        if start != pos:
-            raise ScanFailed(pos)
-        pos = m.end()
         group = m.lastindex
-        text = m.group()
-        if group <= 2:  # whitespace and comments: only their newlines count
-            if "\n" in text:
+        text = m[group]
+        end = m.end()
+        if group == 1 or group == 2:  # whitespace and comments: only their newlines count
+            if group == 1 or "\n" in text:
                 line += text.count("\n")
-                line_start = start + text.rindex("\n") + 1
+                line_start = end - len(text) + text.rindex("\n") + 1
+                line_starts.extend([-1] * (line - len(line_starts)))
+                line_starts[-1] = line_start
             continue
         if group == 4:
-            lower = text.lower()
-            kind = lower if lower in keywords else TASK if lower in task_names else NAME
+            kind = word_kinds.get(text)
+            if kind is None:
+                kind = word_kinds[text] = _word_kind(text)
         elif group == 9:
             kind = text
+        elif group == 10:
+            raise ScanFailed(end - 1)
         else:
             kind = kind_of_group[group]
         kinds.append(kind)
         texts.append(text)
-        starts.append(start)
         lines.append(line)
-        cols.append(start - line_start + 1)
+        cols.append(end - len(text) - line_start + 1)
         if group == 7 and "\n" in text:  # a text spanning lines
-            line += text.count("\n")
-            line_start = start + text.rindex("\n") + 1
-        end_lines.append(line)
-        end_cols.append(pos - line_start + 1)
-    if pos != len(source):
-        raise ScanFailed(pos)
+            multiline[len(kinds) - 1] = line = line + text.count("\n")
+            line_start = end - len(text) + text.rindex("\n") + 1
+            line_starts.extend([-1] * (line - len(line_starts)))
+            line_starts[-1] = line_start
+        end_cols.append(end - line_start + 1)
+    if _TRAILING_SPACES.match(source, end).end() != len(source):
+        raise ScanFailed(end)
     kinds.append(EOF)
     texts.append("")
-    starts.append(pos)
     lines.append(line)
-    cols.append(pos - line_start + 1)
-    end_lines.append(line)
-    end_cols.append(pos - line_start + 1)
+    cols.append(len(source) - line_start + 1)
+    end_cols.append(len(source) - line_start + 1)
+    return _tokens(kinds, texts, lines, cols, end_cols, line_starts, multiline)
+
+
+def _tokens(kinds, texts, lines, cols, end_cols, line_starts, multiline) -> Tokens:
+    end_lines = lines
+    if multiline:
+        end_lines = lines.copy()
+        for i, last in multiline.items():
+            end_lines[i] = last
+    tokens = Tokens()
+    tokens.kinds, tokens.texts, tokens.lines, tokens.cols = kinds, texts, lines, cols
+    tokens.end_lines, tokens.end_cols, tokens.line_starts = end_lines, end_cols, line_starts
     return tokens
