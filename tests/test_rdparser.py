@@ -131,3 +131,36 @@ def test_compiling_and_running_a_valid_script_never_loads_lark():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120, check=True)
     assert out.stdout.strip() == "", f"loaded on the fast path: {out.stdout.strip()}"
+
+
+def _lark_tree_depth(source: str) -> int:
+    from delugelang import lalr, parser
+
+    tree, tree_class = parser.parse(source, max_nesting=10**6), lalr.backend().Tree
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((c, depth + 1) for c in node.children if isinstance(c, tree_class))
+    return deepest
+
+
+def test_the_tree_depth_the_fast_parser_computes_is_lark_trees_depth():
+    import random
+
+    from delugelang.rdparser import _Parser
+    from delugelang.scanner import scan
+
+    rng = random.Random(11)
+    scripts = fuzz.corpus()
+    sources = [text for _, text in scripts] + list(_depth_cases())
+    sources += [fuzz.mutate(rng.choice(fuzz.small_scripts(scripts))[1], rng) for _ in range(800)]
+    compared = 0
+    for source in sources:
+        if fast_parse(source, 10**6) is None:
+            continue
+        parser = _Parser(source, scan(source))
+        parser.module(10**9)
+        assert parser.tree_depth == _lark_tree_depth(source), source[:200]
+        compared += 1
+    assert compared > 200

@@ -13,28 +13,28 @@ KEYWORDS = frozenset(("if", "else", "for", "each", "in", "break", "continue", "r
 TASK_NAMES = frozenset(("invokeurl", "sendmail", "invokeapi"))
 TASK = "task"
 
-# Alternatives in the order Lark's lexer tries them where they compete: comments before
-# `/`, DECIMAL before INT, TYPED_LIST (priority 3) before NAME, two-character operators
-# before their one-character prefixes. Spaces before a token are part of its match;
-# whitespace holding newlines is a match of its own (group 1), and any other character
-# is group 10, so that every character of the source is in some match.
-_SPACES = "[ \t\f\r\ufeff\u00a0]"
+# Alternatives, most frequent first, but in the order Lark's lexer tries them where
+# they compete: comments before `/` (the lookahead), TYPED_LIST (priority 3) before NAME,
+# DECIMAL before INT, two-character operators before their one-character prefixes.
+# Spaces before a token are part of its match; whitespace holding newlines is a match of
+# its own, and any other character is group 10: every character is in some match.
+_SPACES = "[ \\t\\f\\r\\ufeff\\u00a0]"
 _MASTER = re.compile(r"""[ \t\f\r\ufeff\u00a0]*(?:
-    (\n[ \t\f\r\n\ufeff\u00a0]*)                # 1 WS with newlines
-  | (//[^\n]*|/\*.*?\*/)                         # 2 comments
-  | ((?i:list:[A-Za-z]+)(?=\s*\())               # 3 TYPED_LIST
-  | ([A-Za-z_][A-Za-z0-9_]*)                     # 4 NAME
-  | ([0-9]+\.[0-9]+)                             # 5 DECIMAL
-  | ([0-9]+)                                     # 6 INT
-  | ("(?:\\.|[^"\\])*")                          # 7 STRING
+    (\|\||&&|[=!<>]=?|[-+*]=?|/(?![/*])=?|[%(){}\[\],:;.])  # 1 punctuation
+  | ((?i:list:[A-Za-z]+)(?=\s*\())               # 2 TYPED_LIST
+  | ([A-Za-z_][A-Za-z0-9_]*)                     # 3 NAME
+  | (\n[ \t\f\r\n\ufeff\u00a0]*)                # 4 WS with newlines
+  | ("(?:\\.|[^"\\])*")                          # 5 STRING
+  | ([0-9]+\.[0-9]+)                             # 6 DECIMAL
+  | ([0-9]+)                                     # 7 INT
   | ('[^'\n]*')                                  # 8 SQ_STRING
-  | (\|\||&&|==|!=|<=|>=|\+=|-=|\*=|/=|[-+*/%!<>=(){}\[\],:;.])  # 9 punctuation
+  | (//[^\n]*|/\*.*?\*/)                         # 9 comments
   | (.)                                          # 10 no token starts here
 )""", re.S | re.X)
 _TRAILING_SPACES = re.compile(_SPACES + "*")
 
 NAME, TYPED, DECIMAL, INT, STRING, SQ, EOF = "NAME", "TYPED", "DEC", "INT", "STR", "SQ", "EOF"
-_KIND_OF_GROUP = {3: TYPED, 5: DECIMAL, 6: INT, 7: STRING, 8: SQ}
+_KIND_OF_GROUP = {2: TYPED, 5: STRING, 6: DECIMAL, 7: INT, 8: SQ}
 
 
 class ScanFailed(Exception):
@@ -67,19 +67,19 @@ def scan(source: str) -> Tokens:
         group = m.lastindex
         text = m[group]
         end = m.end()
-        if group == 1 or group == 2:  # whitespace and comments: only their newlines count
-            if group == 1 or "\n" in text:
+        if group == 1:
+            kind = text
+        elif group == 3:
+            kind = word_kinds.get(text)
+            if kind is None:
+                kind = word_kinds[text] = _word_kind(text)
+        elif group == 4 or group == 9:  # whitespace and comments: only their newlines count
+            if group == 4 or "\n" in text:
                 line += text.count("\n")
                 line_start = end - len(text) + text.rindex("\n") + 1
                 line_starts.extend([-1] * (line - len(line_starts)))
                 line_starts[-1] = line_start
             continue
-        if group == 4:
-            kind = word_kinds.get(text)
-            if kind is None:
-                kind = word_kinds[text] = _word_kind(text)
-        elif group == 9:
-            kind = text
         elif group == 10:
             raise ScanFailed(end - 1)
         else:
@@ -88,7 +88,7 @@ def scan(source: str) -> Tokens:
         texts.append(text)
         lines.append(line)
         cols.append(end - len(text) - line_start + 1)
-        if group == 7 and "\n" in text:  # a text spanning lines
+        if group == 5 and "\n" in text:  # a text spanning lines
             multiline[len(kinds) - 1] = line = line + text.count("\n")
             line_start = end - len(text) + text.rindex("\n") + 1
             line_starts.extend([-1] * (line - len(line_starts)))
