@@ -21,7 +21,7 @@ NOT_ON_RUN_PATH = {
     "zoneinfo", "sysconfig",   # time zones: on the first date that needs one
     "random",                  # randomNumber: on first use
     "pkgutil",                 # load_all(); a run loads the builtins it calls by name
-    "hmac",                    # zoho.encryption.hmac*: on first use
+    "hmac", "base64",          # zoho.encryption.*: on first use
     "shutil", "bz2", "lzma",   # argparse's terminal width (cli.DgArgumentParser)
 }
 

@@ -9,15 +9,14 @@ is called as impl(rt, *args).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 
 from ..errors import ScriptError
 from ..values import to_text, type_name
 
-# hashlib and hmac are imported in the tasks that use them: loading OpenSSL's _hashlib
-# costs about 3-10 ms, and `tasks.py` (so every compile) imports this module for its table.
+# hashlib, hmac and base64 are imported in the tasks that use them: loading OpenSSL's
+# _hashlib costs about 3-10 ms, base64 (with struct) 1-1.5 ms, and `tasks.py` (so every
+# compile) imports this module for its table.
 
 # Binary output is capped at 1 MB of input [doc: sha256 page].
 _BINARY_INPUT_LIMIT = 1024 * 1024
@@ -40,6 +39,8 @@ def _output(rt, digest: bytes, kind, default: str, op: str, size: int) -> str:
     if kind == "hex":
         return digest.hex()
     if kind == "base64":
+        import base64
+
         return base64.b64encode(digest).decode("ascii")
     if size > _BINARY_INPUT_LIMIT:
         raise ScriptError(f"{op}: binary output is limited to 1 MB of input")
@@ -264,6 +265,8 @@ _ITERATION_EXAMPLE = (
 
 def _aes_encode(op: str, bits: int | None):
     def task(rt, key, value, iv=None, iteration_count=None):
+        import base64
+
         from cryptography.hazmat.primitives import padding
         from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
@@ -294,6 +297,9 @@ def _aes_encode(op: str, bits: int | None):
 
 def _aes_decode(op: str, bits: int | None):
     def task(rt, key, value, iv=None, iteration_count=None):
+        import base64
+        import binascii
+
         from cryptography.hazmat.primitives import padding
         from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
