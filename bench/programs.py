@@ -263,7 +263,10 @@ def _python_with_list(fn):
 
 
 def _deluge_records(program, records):
-    return [program.run(record=rec).value for rec in records]
+    # A host calling one function per record prepares it once (Program.prepare): each
+    # call still converts its record, gets fresh budgets and checks its return size.
+    call = program.prepare()
+    return [call(record=rec).value for rec in records]
 
 
 def _python_records(records):

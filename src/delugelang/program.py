@@ -300,9 +300,9 @@ def _as_deluge_error(exc: Exception, rt: Run) -> DelugeError:
 
 
 def _check_return_size(value, limits: Limits) -> None:
-    if type(value) in (str,) and len(value) <= limits.return_bytes // 4:
-        return
-    if value is None or type(value) in (int, bool):
+    """Refuse a returned value larger than `return_bytes` as JSON; measure it exactly only
+    when a cheap upper bound of its size does not already settle it."""
+    if value is None or type(value) is int or type(value) is bool:
         return
     if json_size_bound(value, limits.return_bytes) <= limits.return_bytes:
         return

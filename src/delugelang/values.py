@@ -290,6 +290,13 @@ def _decimals_to_raw(plain):
     return plain
 
 
+_PLAIN_SCALARS = frozenset((str, bool, type(None)))
+_TEXT_ONLY = frozenset((str,))
+_NUMBER_ONLY = frozenset((int,))
+_PLAIN_OR_NUMBER = _PLAIN_SCALARS | _NUMBER_ONLY
+_is_text = str.__instancecheck__  # after an exact type check: only str passes
+
+
 def json_size_bound(value, budget: int, depth: int = 0) -> int:
     """An upper bound of len(to_json_text(value)) in UTF-8 bytes, without building it.
 
@@ -313,6 +320,11 @@ def json_size_bound(value, budget: int, depth: int = 0) -> int:
                 break
         return total
     if t is dict:
+        if set(map(type, value)) <= _TEXT_ONLY and set(map(type, value.values())) <= _PLAIN_OR_NUMBER:
+            # Text keys, scalar values: per entry at most 6 bytes a character, the key's
+            # quotes, `:` and `,`, and 20 for a value that is no text (a NUMBER's digits).
+            texts = filter(_is_text, value.values())
+            return 2 + 24 * len(value) + 6 * (sum(map(len, value)) + sum(map(len, texts)))
         total = 2 + 2 * len(value)
         for k, v in value.items():
             key = k if type(k) is str else to_text(key_out(k))
@@ -328,21 +340,21 @@ def json_size_bound(value, budget: int, depth: int = 0) -> int:
     return 6 * len(to_text(value)) + 2
 
 
-_PLAIN_SCALARS = frozenset((str, bool, type(None)))
-_TEXT_ONLY = frozenset((str,))
-_NUMBER_ONLY = frozenset((int,))
-_PLAIN_OR_NUMBER = _PLAIN_SCALARS | _NUMBER_ONLY
+
+
+_int_or_bool = int.__instancecheck__  # after an exact type check: only int and bool pass
 
 
 def _all_plain(values) -> bool:
-    """Whether every value is TEXT, BOOLEAN, null or a 64-bit NUMBER."""
+    """Whether every value is TEXT, BOOLEAN, null or a 64-bit NUMBER (one C pass per step;
+    `values` is a list, tuple or dict view, so it can be read more than once)."""
     kinds = set(map(type, values))
     if kinds <= _PLAIN_SCALARS:
         return True
-    if kinds == _NUMBER_ONLY:
-        return INT_MIN <= min(values) and max(values) <= INT_MAX
-    return kinds <= _PLAIN_OR_NUMBER and all(INT_MIN <= v <= INT_MAX for v in values
-                                              if type(v) is int)
+    if not kinds <= _PLAIN_OR_NUMBER:
+        return False
+    numbers = list(filter(_int_or_bool, values))  # booleans are in range anyway
+    return INT_MIN <= min(numbers) and max(numbers) <= INT_MAX
 
 
 _INFINITY = float("inf")
@@ -372,7 +384,7 @@ def from_plain(data, depth: int = 0):
                       or (tv is int and INT_MIN <= v <= INT_MAX)) else from_plain(v, depth + 1)
                 for v in data]
     if t is dict:
-        if _all_plain(data.values()) and set(map(type, data)) <= _TEXT_ONLY:
+        if set(map(type, data)) <= _TEXT_ONLY and _all_plain(data.values()):
             return dict(data)
         return {k if type(k) is str else key_in(from_plain(k, depth + 1)):
                 v if ((tv := type(v)) is str or tv is bool or v is None

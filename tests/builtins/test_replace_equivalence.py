@@ -113,3 +113,22 @@ def test_replacement_text_budget_still_applies():
         program.run(limits=delugelang.Limits(text_length=20))
     assert info.value.limit == "text_length"
     assert program.run(limits=delugelang.Limits(text_length=24)).value == "b" * 24
+
+
+@pytest.mark.parametrize("pattern, text, timed", [
+    ("[^0-9]", "+1 (555) 010-2000", False),      # no quantifier, short text: bounded work
+    ("(a|aa)", "a" * 40, False),
+    ("(a|aa)+$", "a" * 10, True),                # a quantifier can backtrack
+    ("a{2}", "aa", True),
+    ("(?=a)", "a", True),
+    ("[^0-9]", "x" * 200_000, True),             # a long text keeps the timer
+])
+def test_the_regex_timer_is_left_off_only_for_bounded_work(rt, pattern, text, timed):
+    assert (regexes.time_limit(rt, pattern, text) is not None) is timed
+
+
+def test_catastrophic_backtracking_is_still_stopped():
+    code = 'return ("".leftPad(30).replaceAll(" ", "a") + "!").replaceAll("(a|aa)+$", "");'
+    with pytest.raises(delugelang.LimitError) as info:
+        delugelang.compile(code).run(limits=delugelang.Limits(regex_seconds=0.05))
+    assert info.value.limit == "regex_seconds"

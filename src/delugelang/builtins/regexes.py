@@ -131,13 +131,15 @@ def _compiled(pattern: str, literal: bool, ignore_case: bool):
 def full_match(rt, text: str, pattern, op: str = "matches") -> bool:
     """True when the whole text matches (Java's String.matches)."""
     compiled = compile_pattern(rt, pattern, op)
-    return _run(rt, op, lambda t: compiled.fullmatch(text, timeout=t)) is not None
+    timeout = time_limit(rt, pattern, text)
+    return _run(rt, op, lambda: compiled.fullmatch(text, timeout=timeout)) is not None
 
 
 def search(rt, text: str, pattern, op: str, ignore_case: bool = False):
     """The first match object, or None."""
     compiled = compile_pattern(rt, pattern, op, ignore_case=ignore_case)
-    return _run(rt, op, lambda t: compiled.search(text, timeout=t))
+    timeout = time_limit(rt, pattern, text)
+    return _run(rt, op, lambda: compiled.search(text, timeout=timeout))
 
 
 def replace(rt, text: str, pattern, replacement, op: str, *, first: bool = False,
@@ -153,7 +155,7 @@ def replace(rt, text: str, pattern, replacement, op: str, *, first: bool = False
         return _replace_text(rt, text, pattern, constant, first)
     budget = rt.limits.text_length
     count = 1 if first else 0
-    seconds = rt.limits.regex_seconds
+    timeout = time_limit(rt, pattern, text)
     if constant is not None and len(text) + (len(text) + 1) * len(constant) <= budget:
         # Even a match at every position stays within the text budget: no per-match check.
         # `regex` reads a replacement string as a template only through its backslash
@@ -163,9 +165,9 @@ def replace(rt, text: str, pattern, replacement, op: str, *, first: bool = False
         # is never a template.
         substitute = constant if "\\" not in constant else (lambda m: constant)
         try:
-            return compiled.sub(substitute, text, count=count, timeout=seconds)
+            return compiled.sub(substitute, text, count=count, timeout=timeout)
         except _REGEX_FAILURES as exc:
-            raise _regex_failure(exc, op, seconds) from None
+            raise _regex_failure(exc, op, rt.limits.regex_seconds) from None
     parts = _replacement_parts(replacement, compiled, op) if not literal else (replacement,)
     grown = [len(text)]
 
@@ -180,7 +182,7 @@ def replace(rt, text: str, pattern, replacement, op: str, *, first: bool = False
             rt.check_text(grown[0])
         return out
 
-    return _run(rt, op, lambda t: compiled.sub(substitute, text, count=count, timeout=t))
+    return _run(rt, op, lambda: compiled.sub(substitute, text, count=count, timeout=timeout))
 
 
 @functools.lru_cache(maxsize=512)
@@ -264,11 +266,30 @@ def parse_replacement(replacement: str, compiled, op: str) -> list:
 
 
 def _run(rt, op: str, call):
-    seconds = rt.limits.regex_seconds
     try:
-        return call(seconds)
+        return call()
     except _REGEX_FAILURES as exc:
-        raise _regex_failure(exc, op, seconds) from None
+        raise _regex_failure(exc, op, rt.limits.regex_seconds) from None
+
+
+# A pattern without these characters has no quantifier (and so no lookaround or group
+# option either): matching it at one position costs at most a few steps per pattern
+# character, and a whole search or substitution at most that per text position.
+_QUANTIFIERS = frozenset("*+?{")
+# Up to this many (text position, pattern character) steps, a match runs in well under a
+# millisecond: far below any sensible `regex_seconds`.
+_BOUNDED_STEPS = 100_000
+
+
+def time_limit(rt, pattern: str, text: str) -> float | None:
+    """The timeout to give one `regex` call on `text`: `regex_seconds`, or None when the
+    work is bounded far below it. Arming `regex`'s timeout costs about 5 µs per match
+    attempt (a substitution attempts one per match), more than matching a short text;
+    a pattern without quantifiers cannot backtrack catastrophically, and its work is at
+    most proportional to len(text) * len(pattern), so short texts need no timer."""
+    if len(text) * len(pattern) <= _BOUNDED_STEPS and not _QUANTIFIERS.intersection(pattern):
+        return None
+    return rt.limits.regex_seconds
 
 
 _REGEX_FAILURES = (TimeoutError, RecursionError, MemoryError, OverflowError)
