@@ -4,33 +4,36 @@ from __future__ import annotations
 
 import functools
 import os
-from pathlib import Path
-
 import re
 
 from .errors import ParseError
 
-_SOURCE_GRAMMAR = Path(__file__).resolve().parents[2] / "grammar" / "deluge.lark"
-
-
-_PACKAGED_GRAMMAR = Path(__file__).resolve().parent / "grammar" / "deluge.lark"
+# pathlib is imported where it is used: valid scripts never come here for the grammar
+# (delugelang.frontend), and pathlib with its imports is a tenth of `dg run`'s start-up.
 
 
 @functools.lru_cache(maxsize=1)
 def grammar_text() -> str:
     """The grammar shipped inside the package, or the checkout's copy when run from source.
     (A plain path, not importlib.resources: that import alone is a tenth of start-up.)"""
-    if _PACKAGED_GRAMMAR.is_file():
-        return _PACKAGED_GRAMMAR.read_text(encoding="utf-8")
-    return _SOURCE_GRAMMAR.read_text(encoding="utf-8")
+    from pathlib import Path
+
+    here = Path(__file__).resolve()
+    packaged = here.parent / "grammar" / "deluge.lark"
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    return (here.parents[2] / "grammar" / "deluge.lark").read_text(encoding="utf-8")
 
 
-def cache_dir() -> Path | None:
+def cache_dir():
     """A directory only this user can write, for the grammar cache; None if there is none.
 
     Lark's cache is a pickle, and loading a pickle runs code, so it must never live where
     another user could plant one (a shared /tmp): $DG_CACHE_DIR, else $XDG_CACHE_HOME or
-    ~/.cache, plus "delugelang", created 0700 and used only when it is ours and private."""
+    ~/.cache, plus "delugelang", created 0700 and used only when it is ours and private.
+    A pathlib.Path, or None."""
+    from pathlib import Path
+
     base = os.environ.get("DG_CACHE_DIR")
     if base:
         path = Path(base)

@@ -18,19 +18,21 @@ TASK = "task"
 # DECIMAL before INT, two-character operators before their one-character prefixes.
 # Spaces before a token are part of its match; whitespace holding newlines is a match of
 # its own, and any other character is group 10: every character is in some match.
-_SPACES = "[ \\t\\f\\r\\ufeff\\u00a0]"
-_MASTER = re.compile(r"""[ \t\f\r\ufeff\u00a0]*(?:
-    (\|\||&&|[=!<>]=?|[-+*]=?|/(?![/*])=?|[%(){}\[\],:;.])  # 1 punctuation
-  | ((?i:list:[A-Za-z]+)(?=\s*\())               # 2 TYPED_LIST
-  | ([A-Za-z_][A-Za-z0-9_]*)                     # 3 NAME
-  | (\n[ \t\f\r\n\ufeff\u00a0]*)                # 4 WS with newlines
-  | ("(?:\\.|[^"\\])*")                          # 5 STRING
-  | ([0-9]+\.[0-9]+)                             # 6 DECIMAL
-  | ([0-9]+)                                     # 7 INT
-  | ('[^'\n]*')                                  # 8 SQ_STRING
-  | (//[^\n]*|/\*.*?\*/)                         # 9 comments
-  | (.)                                          # 10 no token starts here
-)""", re.S | re.X)
+_SPACES = "[ \t\f\r\ufeff\u00a0]"  # WS without the newline
+_ALTERNATIVES = (
+    r"(\|\||&&|[=!<>]=?|[-+*]=?|/(?![/*])=?|[%(){}\[\],:;.])",  # 1 punctuation
+    r"([lL][iI][sS][tT]:[A-Za-z]+(?=\s*\())",  # 2 TYPED_LIST, /list:[A-Za-z]+(?=\s*\()/i
+    r"([A-Za-z_][A-Za-z0-9_]*)",  # 3 NAME
+    "(\n[ \t\f\r\n\ufeff\u00a0]*)",  # 4 WS with newlines
+    r'("(?:\\.|[^"\\])*")',  # 5 STRING
+    r"([0-9]+\.[0-9]+)",  # 6 DECIMAL
+    r"([0-9]+)",  # 7 INT
+    r"('[^'\n]*')",  # 8 SQ_STRING
+    r"(//[^\n]*|/\*.*?\*/)",  # 9 comments
+    r"(.)",  # 10 no token starts here
+)
+# Not re.X, nor (?i:): either makes compiling this (at every start-up) twice as slow.
+_MASTER = re.compile(_SPACES + "*(?:" + "|".join(_ALTERNATIVES) + ")", re.S)
 _TRAILING_SPACES = re.compile(_SPACES + "*")
 
 NAME, TYPED, DECIMAL, INT, STRING, SQ, EOF = "NAME", "TYPED", "DEC", "INT", "STR", "SQ", "EOF"
