@@ -54,6 +54,10 @@ def _text_limit(rt) -> int:
     return rt.limits.text_length
 
 
+def _size_limit(rt) -> int:
+    return rt.limits.collection_size
+
+
 def _run_sysvar(rt, name):
     return tasks.system_variable(rt, name)
 
@@ -89,7 +93,8 @@ BASE_HELPERS = {
     "op_throw": _throw, "op_catch": _enter_catch, "op_sysvar": _run_sysvar,
     "op_task": tasks.run_task, "op_block_task": tasks.run_block_task,
     "op_return": _check_return, "op_record_field": dict.get,
-    "op_lookup": dict.get, "op_text_limit": _text_limit, "ScriptError": ScriptError,
+    "op_lookup": dict.get, "op_text_limit": _text_limit, "op_size_limit": _size_limit,
+    "ScriptError": ScriptError,
     **inline.INLINE_HELPERS,
 }
 
@@ -128,6 +133,7 @@ class Compiler:
         self.fn = fn
         self.temp_count = 0
         self.loop_depth = 0
+        self.reads_size_limit = False
         param_names = [p.name for p in params]
         assigned = _assigned_names(body) - set(param_names)
         reads_input = "input" not in param_names and _reads_name(body, "input")
@@ -142,6 +148,8 @@ class Compiler:
             prologue.append(_assign(_var("input"), ast.Attribute(_name("rt"), "record", LOAD)))
         self._input_is_record = reads_input and "input" not in assigned
         stmts = self.block(body)
+        if self.reads_size_limit:
+            prologue.append(_assign("n_size", _call("op_size_limit", _name("rt"))))
         stmts.append(ast.Return(ast.Constant(None)))
         guarded = ast.Try(body=stmts, handlers=[], orelse=[], finalbody=[
             _assign_attr("rt", "steps", _name("n_steps")),
@@ -227,7 +235,9 @@ class Compiler:
 
     def s_ForEach(self, s):
         helper = "op_each_index" if s.index else "op_each"
+        self.loop_depth += 1
         body = self.block(s.body, extra_steps=1)
+        self.loop_depth -= 1
         back_edge = _at(ast.If(
             test=ast.Compare(_name("n_steps"), [GT], [_name("n_mark")]),
             body=[_assign("n_mark", _call_attr("rt", "tick", _name("n_steps")))], orelse=[]),
@@ -394,7 +404,15 @@ class Compiler:
                 return ast.IfExp(test=test, body=body, orelse=_call(caller, _name("rt"),
                                                                     recv_again, values[0]))
             return _call(caller, _name("rt"), recv.first(), *values)
-        return _call(caller, _name("rt"), self.expr(receiver), *values)
+        recv = self.expr(receiver)
+        fast = None
+        if self.loop_depth and any(is_genuine(impl, key, t, len(values))
+                                   for t, (impl, _, _) in spec.impls.items()):
+            fast = inline.collection_method(key, recv, values, caller, self.temp)
+        if fast is not None:
+            self.reads_size_limit = self.reads_size_limit or key in ("add", "put")
+            return fast
+        return _call(caller, _name("rt"), recv, *values)
 
     def user_call(self, fn: n.FunctionDef, args) -> ast.expr:
         """`(f_1(rt, a, b, n_steps), n_steps := rt.steps)[0]`: the callee continues our step

@@ -22,7 +22,8 @@ from .values import INT_MAX, INT_MIN
 
 # Helpers the inline code refers to, bound into every program's globals.
 INLINE_HELPERS = {"op_type": type, "op_int": int, "op_str": str, "op_len": len,
-                  "op_dict": dict}
+                  "op_dict": dict, "op_list": list, "op_bool": bool,
+                  "op_append": list.append, "op_setitem": dict.__setitem__}
 
 # Contexts and operators carry no position, so one instance of each serves every node
 # (a 500-line function has about 10,000 of them: fewer objects to allocate, and fewer for
@@ -254,3 +255,61 @@ def _steps(e: n.Node, checks: list, names: list, var, temp) -> ast.expr:
                               [ast.NamedExpr(_store(result), ast.BinOp(a, _ARITHMETIC[e.op], b)),
                                ast.Constant(INT_MAX)]))
     return _load(result)
+
+
+# ---------------------------------------------------------------- collection methods in loops
+
+_KEY_TYPES = ("op_str", "op_int")             # stored as themselves (values.key_in)
+_PLAIN_VALUE_TYPES = ("op_str", "op_int", "op_bool")  # put as they are (or null)
+
+
+def _type_in(value: ast.expr, helpers) -> ast.Compare:
+    return ast.Compare(ast.Call(_load("op_type"), [value], []), [IN],
+                       [ast.Tuple([_load(h) for h in helpers], LOAD)])
+
+
+def _stable(expr: ast.expr) -> bool:
+    return isinstance(expr, (ast.Name, ast.Constant))
+
+
+def collection_method(key: str, recv: ast.expr, values: list, caller: str,
+                      temp) -> ast.expr | None:
+    """`list.add(v)`, `map.put(k, v)` and `map.containKey(k)` inside a loop, where a call
+    per iteration counts: the commonest case of fastmethods' fast path, inline, in front
+    of the method helper `caller` (which does the same, and everything else, one frame
+    later). Only for a receiver that is a variable and a key that is a variable or a
+    constant: those read the same before and after the value is evaluated (no Deluge
+    expression assigns a variable), so the value is evaluated first, once. `n_size` is
+    the run's collection budget, read once per function call; at the limit the helper
+    gives Deluge's error. None when the shape does not fit."""
+    if not isinstance(recv, ast.Name) or not all(_stable(v) for v in values[:-1]):
+        return None
+    if key == "add" and len(values) == 1:
+        value = Operand(values[0], temp)
+        checks = [_type_is(recv, "op_list"), _below_size(recv)]
+        if not isinstance(value.expr, ast.Constant):  # a constant is never the list itself
+            checks.insert(0, ast.Compare(value.first(), [IS_NOT], [recv]))
+        fast = ast.Call(_load("op_append"), [recv, value.again()], [])
+    elif key == "put" and len(values) == 2:
+        map_key, value = values[0], Operand(values[1], temp)
+        room = ast.BoolOp(OR, [ast.Compare(map_key, [IN], [recv]), _below_size(recv)])
+        checks = [_type_is(recv, "op_dict"), _type_in(map_key, _KEY_TYPES), room]
+        if not isinstance(value.expr, ast.Constant):  # TEXT, NUMBER, BOOLEAN or null
+            checks.insert(0, ast.BoolOp(OR, [
+                ast.Compare(value.first(), [IS], [ast.Constant(None)]),
+                _type_in(value.again(), _PLAIN_VALUE_TYPES)]))
+        fast = ast.Call(_load("op_setitem"), [recv, map_key, value.again()], [])
+    elif key in ("containkey", "containskey") and len(values) == 1:
+        value = Operand(values[0], temp)
+        checks = [_type_in(value.first(), _KEY_TYPES), _type_is(recv, "op_dict")]
+        fast = ast.Compare(value.again(), [IN], [recv])
+    else:
+        return None
+    args = [_load("rt"), recv] + values[:-1] + [value.again()]
+    return ast.IfExp(test=ast.BoolOp(AND, checks), body=fast,
+                     orelse=ast.Call(_load(caller), args, []))
+
+
+def _below_size(collection: ast.Name) -> ast.Compare:
+    return ast.Compare(ast.Call(_load("op_len"), [collection], []), [ast.Lt()],
+                       [_load("n_size")])
