@@ -17,6 +17,7 @@ MAX_IDLE = 4
 _inherited: list[sqlite3.Connection] = []
 
 _pools: "weakref.WeakSet[ConnectionPool]" = weakref.WeakSet()
+_pools_guard = threading.Lock()
 _forking: list["ConnectionPool"] = []
 
 
@@ -37,12 +38,15 @@ class ConnectionPool:
 
     def __init__(self, opener: Callable[[], sqlite3.Connection]):
         self._open = opener
-        self._guard = threading.Lock()
+        # Re-entrant: a store's finalizer (pool.close) may run from a garbage collection
+        # inside a section that holds it, such as _before_fork.
+        self._guard = threading.RLock()
         self._idle: list[sqlite3.Connection] = []
         self._opened: dict[int, _Opened] = {}  # every open connection, idle or busy
         self._generation = 0
         self._pid = os.getpid()
-        _pools.add(self)
+        with _pools_guard:
+            _pools.add(self)
 
     def acquire(self) -> sqlite3.Connection:
         """An idle connection, or a new one (the opener's errors propagate)."""
@@ -112,7 +116,7 @@ class ConnectionPool:
         self._guard.release()
 
     def _after_fork_in_child(self) -> None:
-        self._guard = threading.Lock()  # the parent's is held, by the thread that forked
+        self._guard = threading.RLock()  # the parent's is held, by the thread that forked
         self._disown()
 
 
@@ -124,6 +128,7 @@ def _outside_transaction(conn: sqlite3.Connection) -> bool:
 
 
 def _before_fork() -> None:
+    _pools_guard.acquire()  # held across the fork: no pool is half-registered in the child
     _forking[:] = list(_pools)
     for pool in _forking:
         pool._before_fork()
@@ -133,9 +138,12 @@ def _after_fork_in_parent() -> None:
     for pool in _forking:
         pool._after_fork_in_parent()
     _forking.clear()
+    _pools_guard.release()
 
 
 def _after_fork_in_child() -> None:
+    global _pools_guard
+    _pools_guard = threading.Lock()
     for pool in _forking:
         pool._after_fork_in_child()
     _forking.clear()
