@@ -150,12 +150,13 @@ def replace(rt, text: str, pattern, replacement, op: str, *, first: bool = False
         from ..values import to_text
         replacement = to_text(replacement)
     constant = replacement if literal else _constant_replacement(replacement, compiled, op)
-    if constant is not None and pattern and not ignore_case \
-            and (literal or not _META.intersection(pattern)):
+    matches_itself, unquantified = _pattern_facts(pattern)
+    if constant is not None and pattern and not ignore_case and (literal or matches_itself):
         return _replace_text(rt, text, pattern, constant, first)
     budget = rt.limits.text_length
     count = 1 if first else 0
-    timeout = time_limit(rt, pattern, text)
+    timeout = None if unquantified and len(text) * len(pattern) <= _BOUNDED_STEPS \
+        else rt.limits.regex_seconds  # time_limit(), without a second look-up
     if constant is not None and len(text) + (len(text) + 1) * len(constant) <= budget:
         # Even a match at every position stays within the text budget: no per-match check.
         # `regex` reads a replacement string as a template only through its backslash
@@ -164,7 +165,9 @@ def replace(rt, text: str, pattern, replacement, op: str, *, first: bool = False
         # replacements). Any other constant goes through a callback, so that script text
         # is never a template.
         substitute = constant if "\\" not in constant else (lambda m: constant)
-        try:
+        try:  # `regex` reads any argument past the first two slowly (about 1 µs)
+            if timeout is None and not first:
+                return compiled.sub(substitute, text)
             return compiled.sub(substitute, text, count=count, timeout=timeout)
         except _REGEX_FAILURES as exc:
             raise _regex_failure(exc, op, rt.limits.regex_seconds) from None
@@ -287,9 +290,15 @@ def time_limit(rt, pattern: str, text: str) -> float | None:
     attempt (a substitution attempts one per match), more than matching a short text;
     a pattern without quantifiers cannot backtrack catastrophically, and its work is at
     most proportional to len(text) * len(pattern), so short texts need no timer."""
-    if len(text) * len(pattern) <= _BOUNDED_STEPS and not _QUANTIFIERS.intersection(pattern):
+    if len(text) * len(pattern) <= _BOUNDED_STEPS and _pattern_facts(pattern)[1]:
         return None
     return rt.limits.regex_seconds
+
+
+@functools.lru_cache(maxsize=512)
+def _pattern_facts(pattern: str) -> tuple[bool, bool]:
+    """Whether the pattern matches itself literally, and whether it has no quantifier."""
+    return not _META.intersection(pattern), not _QUANTIFIERS.intersection(pattern)
 
 
 _REGEX_FAILURES = (TimeoutError, RecursionError, MemoryError, OverflowError)

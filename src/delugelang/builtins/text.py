@@ -173,7 +173,8 @@ def get_suffix(rt, text, part):
     >>> getSuffix("Create custom apps with Zoho Creator", "with")
     " Zoho Creator"
     """
-    part = text_arg(part, "getSuffix", "search text")
+    if type(part) is not str:
+        part = text_arg(part, "getSuffix", "search text")
     at = text.find(part)
     return None if at < 0 else text[at + len(part):]
 
@@ -291,8 +292,9 @@ def to_upper_case(rt, text):
     >>> upper("Create online")
     "CREATE ONLINE"
     """
-    out = text.upper()
-    rt.check_text(len(out))
+    out = text.upper()  # ß becomes SS: upper case can grow a text
+    if len(out) > rt.limits.text_length:
+        rt.check_text(len(out))
     return out
 
 
@@ -303,7 +305,10 @@ def to_lower_case(rt, text):
     >>> "Create ONLINE".toLowerCase()
     "create online"
     """
-    return text.lower()
+    out = text.lower()
+    if len(out) > len(text):  # İ becomes i and a combining dot: lower case can grow too
+        rt.check_text(len(out))
+    return out
 
 
 _SPACES = "".join(chr(c) for c in range(33))
