@@ -1,7 +1,7 @@
 """Differential checking of the fast parser against the Lark path: corpus and mutation fuzzer.
 
-Run a larger campaign with `python tests/rdparser_fuzz.py [mutants] [seed]`; tests/
-test_rdparser.py runs a small one. A mutant passes when the fast parser either built the
+Run a larger campaign with `python tests/rdparser_fuzz.py [mutants] [seed]` (and a quarter
+as many scripts from the grammar's rules); tests/test_rdparser.py runs a small one. A mutant passes when the fast parser either built the
 very tree the Lark path builds, or gave up; it must give up on everything Lark rejects.
 """
 
@@ -182,6 +182,132 @@ def mutate(source: str, rng: random.Random) -> str:
     return "".join(tokens)
 
 
+class Generator:
+    """Random scripts from the grammar's rules, with random spacing, comments and keyword
+    case: mostly valid, and deeper combinations than the corpus holds."""
+
+    _NAMES = ("a", "b", "x1", "_t", "index", "type", "list", "Info2", "ifnull", "iNput")
+    _KEYS = ("url", "type", "headers", "content-type", "content type", "reply to", "parameters")
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+
+    def _gap(self) -> str:
+        return self.rng.choice(("", "", " ", " ", "\n\t", " /* c */ ", "// c\n", "\r\n", "\u00a0"))
+
+    def _kw(self, word: str) -> str:
+        return self.rng.choice((word, word, word.upper(), word.capitalize()))
+
+    def _join(self, *parts: str) -> str:
+        return self._gap().join(parts)
+
+    def expr(self, depth: int = 0) -> str:
+        rng = self.rng
+        if depth > 3 or rng.random() < 0.3:
+            return self.atom()
+        choice = rng.randrange(9)
+        if choice == 0:
+            op = rng.choice(("||", "&&", "==", "!=", "=", "<", "<=", ">", ">=", "+", "-", "*",
+                             "/", "%"))
+            return self._join(self.expr(depth + 1), op, self.expr(depth + 1))
+        if choice == 1:
+            return self._join(rng.choice(("!", "-", "+")), self.expr(depth + 1))
+        if choice == 2:
+            return self._join("(", self.expr(depth + 1), ")")
+        if choice == 3:
+            return self._join(self.expr(depth + 1), ".", rng.choice(self._NAMES + ("if", "null")),
+                              "(", self.args(depth), ")")
+        if choice == 4:
+            return self._join(self.expr(depth + 1), ".", rng.choice(self._NAMES))
+        if choice == 5:
+            return self._join(rng.choice(self._NAMES), "(", self.args(depth), ")")
+        if choice == 6:
+            items = [self.expr(depth + 1) for _ in range(rng.randrange(4))]
+            brackets = rng.choice(("{}", "[]"))
+            if rng.random() < 0.5 and items:
+                items, brackets = [self._join(i, ":", self.expr(depth + 1)) for i in items], "{}"
+            body = ", ".join(items) + rng.choice(("", ",")) if items else ""
+            return self._join(brackets[0], body, brackets[1])
+        if choice == 7:
+            return self._join(self._kw("if"), "(", self.expr(depth + 1), ",", self.expr(depth + 1),
+                              ",", self.expr(depth + 1), ")")
+        return self._join(self._kw("list") + ":" + rng.choice(("String", "int")), "(",
+                          self.args(depth), ")")
+
+    def atom(self) -> str:
+        rng = self.rng
+        return rng.choice((rng.choice(self._NAMES), str(rng.randrange(100)), "1.50", '"t\\n"',
+                           "'01-Jan-2020'", self._kw("true"), self._kw("false"), self._kw("null"),
+                           "-3", "9223372036854775807"))
+
+    def args(self, depth: int) -> str:
+        count = self.rng.randrange(4)
+        args = []
+        for _ in range(count):
+            arg = self.expr(depth + 1)
+            if self.rng.random() < 0.2:
+                arg = self._join(arg, ":", self.expr(depth + 1))
+            args.append(arg)
+        return ", ".join(args)
+
+    def task(self) -> str:
+        rng = self.rng
+        params = [self._join(rng.choice(self._KEYS), ":", self.expr(2)) for _ in range(rng.randrange(4))]
+        return self._join(self._kw(rng.choice(("invokeurl", "sendmail"))), "[", "\n".join(params), "]")
+
+    def statement(self, depth: int = 0) -> str:
+        rng = self.rng
+        choice = rng.randrange(12 if depth < 3 else 8)
+        name = rng.choice(self._NAMES[:8])
+        forms = [
+            lambda: self._join(name, "=", self.expr(), ";"),
+            lambda: self._join(name, rng.choice(("+=", "-=", "*=", "/=")), self.expr(), ";"),
+            lambda: self._join(self.expr(), ";"),
+            lambda: self._join(name, "=", self.task(), rng.choice(("", ";"))),
+            lambda: self._join(self.task(), rng.choice(("", ";"))),
+            lambda: self._join(self._kw(rng.choice(("break", "continue"))), ";"),
+            lambda: self._join(self._kw("return"), rng.choice(("", self.expr())), ";"),
+            lambda: self._join(self._kw(rng.choice(("info", "throw"))), self.expr(), ";"),
+            lambda: self._join(self._kw("if"), "(", self.expr(), ")", self.block(depth),
+                               *[self._join(self._kw("else"), self._kw("if"), "(", self.expr(), ")",
+                                            self.block(depth)) for _ in range(rng.randrange(3))],
+                               rng.choice(("", self._join(self._kw("else"), self.block(depth))))),
+            lambda: self._join(self._kw("for"), self._kw("each"),
+                               rng.choice((name, "index " + name)), self._kw("in"), self.expr(),
+                               self.block(depth)),
+            lambda: self._join(self._kw("try"), self.block(depth), self._kw("catch"), "(", name, ")",
+                               self.block(depth)),
+            lambda: ";",
+        ]
+        return forms[choice]()
+
+    def block(self, depth: int) -> str:
+        body = [self.statement(depth + 1) for _ in range(self.rng.randrange(3))]
+        return self._join("{", "\n".join(body), "}")
+
+    def script(self) -> str:
+        parts = [self.statement() for _ in range(self.rng.randrange(1, 5))]
+        if self.rng.random() < 0.3:
+            parts.insert(0, self._join("string", "standalone.f", "(", "int a, map b", ")",
+                                       self.block(0)))
+        return "\n".join(parts)
+
+
+def generated_campaign(count: int, seed: int):
+    """Like campaign(), over scripts from Generator."""
+    generator = Generator(random.Random(seed))
+    counts: dict[str, int] = {}
+    failures = []
+    for _ in range(count):
+        source = generator.script()
+        outcome = check(source)
+        key = outcome if outcome in ("same", "gave up") else "disagree"
+        counts[key] = counts.get(key, 0) + 1
+        if key == "disagree" and len(failures) < 10:
+            failures.append(("generated", outcome, source))
+    return counts, failures
+
+
 def small_scripts(scripts, limit: int = 1500):
     """Scripts short enough to mutate cheaply (Lark parses each mutant)."""
     return [(name, text) for name, text in scripts if len(text) <= limit]
@@ -207,8 +333,12 @@ def campaign(count: int, seed: int):
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT / "tests"))
     total = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
-    counts, failures = campaign(total, int(sys.argv[2]) if len(sys.argv) > 2 else 1)
-    print(counts)
+    seed = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+    counts, failures = campaign(total, seed)
+    print("mutants", counts)
+    generated, failures_too = generated_campaign(total // 4, seed)
+    print("generated", generated)
+    failures += failures_too
     for name, outcome, mutant in failures:
         print(f"--- from {name}: {outcome}\n{mutant}\n")
     sys.exit(1 if failures else 0)

@@ -63,6 +63,29 @@ def test_mutants_agree_with_the_lark_path():
     assert counts.get("same", 0) > count // 20 and counts.get("gave up", 0) > count // 4
 
 
+def test_generated_scripts_agree_with_the_lark_path():
+    count = int(os.environ.get("DG_FUZZ_MUTANTS", "3000")) // 6
+    counts, failures = fuzz.generated_campaign(count, seed=int(os.environ.get("DG_FUZZ_SEED", "8")))
+    assert failures == [], failures[:3]
+    assert counts.get("same", 0) > count // 3  # mostly valid, and handled
+
+
+# Valid sources with the lexer's corners, that the fast parser must handle itself.
+VALID_CORNERS = [
+    "x = 1;   ", "x = 1; // last line", "\ufeffx = 1;\r\ny = 2;\r\n", "\tx\f=\u00a01 ;",
+    "x = 1; /* a\nb */ y = 2;", 'x = "a\nb" + "c";\ny = 1;', "", "\n\n", "  ", ";",
+    "x = a.if.else.null.invokeurl;", "list = type + index;", "x = list:int ();",
+    "for each index i in l { }", "x = invokeUrl [ url: a content type: b ]\ny = 1;",
+]
+
+
+@pytest.mark.parametrize("source", VALID_CORNERS)
+def test_valid_lexer_corners_are_parsed_fast(source):
+    module = fast_parse(source, 100)
+    assert module is not None
+    assert module == lark_module(source)
+
+
 # Words Lark's contextual lexer reads as a NAME in some places and as a keyword in
 # others, LALR corners, and the builder's own errors: whatever Lark decides stands.
 ODD_SOURCES = [

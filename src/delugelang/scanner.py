@@ -29,7 +29,7 @@ _ALTERNATIVES = (
     r"([0-9]+)",  # 7 INT
     r"('[^'\n]*')",  # 8 SQ_STRING
     r"(//[^\n]*|/\*.*?\*/)",  # 9 comments
-    r"(.)",  # 10 no token starts here
+    "([^ \t\f\r\ufeff\u00a0])",  # 10 no token starts here (trailing spaces: see scan)
 )
 # Not re.X, nor (?i:): either makes compiling this (at every start-up) twice as slow.
 _MASTER = re.compile(_SPACES + "*(?:" + "|".join(_ALTERNATIVES) + ")", re.S)
