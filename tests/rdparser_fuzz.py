@@ -1,8 +1,9 @@
 """Differential checking of the fast parser against the Lark path: corpus and mutation fuzzer.
 
 Run a larger campaign with `python tests/rdparser_fuzz.py [mutants] [seed]` (and a quarter
-as many scripts from the grammar's rules); tests/test_rdparser.py runs a small one. A mutant passes when the fast parser either built the
-very tree the Lark path builds, or gave up; it must give up on everything Lark rejects.
+as many scripts from the grammar's rules); tests/test_rdparser.py runs a small one. A script
+passes when the fast parser either built the very tree the Lark path builds, or gave up; it
+must give up on everything Lark rejects.
 """
 
 from __future__ import annotations
@@ -252,8 +253,10 @@ class Generator:
 
     def task(self) -> str:
         rng = self.rng
-        params = [self._join(rng.choice(self._KEYS), ":", self.expr(2)) for _ in range(rng.randrange(4))]
-        return self._join(self._kw(rng.choice(("invokeurl", "sendmail"))), "[", "\n".join(params), "]")
+        params = [self._join(rng.choice(self._KEYS), ":", self.expr(2))
+                  for _ in range(rng.randrange(4))]
+        name = self._kw(rng.choice(("invokeurl", "sendmail")))
+        return self._join(name, "[", "\n".join(params), "]")
 
     def statement(self, depth: int = 0) -> str:
         rng = self.rng
@@ -268,18 +271,23 @@ class Generator:
             lambda: self._join(self._kw(rng.choice(("break", "continue"))), ";"),
             lambda: self._join(self._kw("return"), rng.choice(("", self.expr())), ";"),
             lambda: self._join(self._kw(rng.choice(("info", "throw"))), self.expr(), ";"),
-            lambda: self._join(self._kw("if"), "(", self.expr(), ")", self.block(depth),
-                               *[self._join(self._kw("else"), self._kw("if"), "(", self.expr(), ")",
-                                            self.block(depth)) for _ in range(rng.randrange(3))],
-                               rng.choice(("", self._join(self._kw("else"), self.block(depth))))),
+            lambda: self.if_stmt(depth),
             lambda: self._join(self._kw("for"), self._kw("each"),
                                rng.choice((name, "index " + name)), self._kw("in"), self.expr(),
                                self.block(depth)),
-            lambda: self._join(self._kw("try"), self.block(depth), self._kw("catch"), "(", name, ")",
-                               self.block(depth)),
+            lambda: self._join(self._kw("try"), self.block(depth), self._kw("catch"), "(", name,
+                               ")", self.block(depth)),
             lambda: ";",
         ]
         return forms[choice]()
+
+    def if_stmt(self, depth: int) -> str:
+        parts = [self._kw("if"), "(", self.expr(), ")", self.block(depth)]
+        for _ in range(self.rng.randrange(3)):
+            parts += [self._kw("else"), self._kw("if"), "(", self.expr(), ")", self.block(depth)]
+        if self.rng.random() < 0.5:
+            parts += [self._kw("else"), self.block(depth)]
+        return self._join(*parts)
 
     def block(self, depth: int) -> str:
         body = [self.statement(depth + 1) for _ in range(self.rng.randrange(3))]
