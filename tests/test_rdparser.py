@@ -76,6 +76,7 @@ VALID_CORNERS = [
     "x = 1; /* a\nb */ y = 2;", 'x = "a\nb" + "c";\ny = 1;', "", "\n\n", "  ", ";",
     "x = a.if.else.null.invokeurl;", "list = type + index;", "x = list:int ();",
     "for each index i in l { }", "x = invokeUrl [ url: a content type: b ]\ny = 1;",
+    'x = "a\nb"; /* c\n d */ sendmail [ to: "a\n" reply to: 2 ] y = 1;',
 ]
 
 

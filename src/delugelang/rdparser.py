@@ -215,13 +215,13 @@ class _Parser:
     def if_stmt(self) -> n.If:
         start = self.pos
         self.pos += 1
-        condition, body, deepest = self._condition_block(start)
+        condition, body, deepest = self._condition_block()
         branches, orelse = [(condition, body)], None
         kinds = self.kinds
         while kinds[self.pos] == "else":
             if kinds[self.pos + 1] == "if":
                 self.pos += 2
-                condition, body, depth = self._condition_block(start)
+                condition, body, depth = self._condition_block()
                 branches.append((condition, body))
                 deepest = max(deepest, 1 + depth)
                 continue
@@ -232,7 +232,7 @@ class _Parser:
         self.depth = 1 + deepest
         return n.If(self._span(start, self.pos - 1), tuple(branches), orelse)
 
-    def _condition_block(self, start):
+    def _condition_block(self):
         """`( expr ) block` of an if or else-if; `if (a, b, c)` is an inline if statement,
         which this parser leaves to Lark."""
         self._expect("(")
@@ -330,7 +330,7 @@ class _Parser:
         key_text, key_span = self._task_key()
         key = " ".join(key_text.lower().split())
         self._expect(":")
-        values, deepest = [self._task_value(key)], 0
+        values = [self._task_value(key)]
         deepest = self.depth
         while self.kinds[self.pos] == ",":
             self.pos += 1
