@@ -195,7 +195,7 @@ class Compiler:
         return _assign(_var(s.name), self.expr(s.value))
 
     def s_ExprStmt(self, s):
-        return ast.Expr(self.expr(s.expr))
+        return inline.as_statement(self.expr(s.expr))
 
     def s_Empty(self, s):
         return []
@@ -398,7 +398,7 @@ class Compiler:
         if key == "get" and len(values) == 1 and dict in spec.impls and \
                 is_genuine(spec.impls[dict][0], "get", dict, 1):
             recv = inline.Operand(self.expr(receiver), self.temp)  # a variable needs no temporary
-            fast = inline.map_get(recv, values[0])
+            fast = inline.map_get(recv, values[0], self.temp)
             if fast is not None:
                 test, body, recv_again = fast
                 return ast.IfExp(test=test, body=body, orelse=_call(caller, _name("rt"),

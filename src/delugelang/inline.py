@@ -166,20 +166,13 @@ def text_concat(left: ast.expr, right: ast.expr, text_on_left: bool, temp) -> as
                      orelse=ast.Call(_load("op_concat"), args, []))
 
 
-def map_get(recv: Operand, key: ast.expr):
+def map_get(recv: Operand, key: ast.expr, temp):
     """`m.get(k)` on a KEY-VALUE map with a TEXT or NUMBER key is `dict.get(m, k)` (keys
     of those types are stored as themselves, values.key_in; fastmethods.map_get does the
     same one frame later). Only for a key that is a constant or a variable, which can be
     read twice. Returns (test, fast value, receiver for the fallback) or None."""
-    if isinstance(key, ast.Constant):
-        if type(key.value) not in (str, int):
-            return None
-        key_ok = []
-    elif isinstance(key, ast.Name):
-        kind = ast.Call(_load("op_type"), [key], [])
-        key_ok = [ast.Compare(kind, [IN], [ast.Tuple([_load("op_str"), _load("op_int")],
-                                                           LOAD)])]
-    else:
+    key_ok = key_check(key, temp)
+    if key_ok is None:
         return None
     checks = [_type_is(recv.first(), "op_dict")] + key_ok
     test = checks[0] if len(checks) == 1 else ast.BoolOp(AND, checks)
@@ -259,17 +252,26 @@ def _steps(e: n.Node, checks: list, names: list, var, temp) -> ast.expr:
 
 # ---------------------------------------------------------------- collection methods in loops
 
-_KEY_TYPES = ("op_str", "op_int")             # stored as themselves (values.key_in)
-_PLAIN_VALUE_TYPES = ("op_str", "op_int", "op_bool")  # put as they are (or null)
-
-
-def _type_in(value: ast.expr, helpers) -> ast.Compare:
-    return ast.Compare(ast.Call(_load("op_type"), [value], []), [IN],
-                       [ast.Tuple([_load(h) for h in helpers], LOAD)])
-
-
 def _stable(expr: ast.expr) -> bool:
     return isinstance(expr, (ast.Name, ast.Constant))
+
+
+def key_check(key: ast.expr, temp) -> list | None:
+    """The checks that a map key (a constant or a variable) is TEXT or NUMBER, which are
+    stored as themselves (values.key_in; BOOLEAN is not NUMBER: type(True) is bool)."""
+    if isinstance(key, ast.Constant):
+        return [] if type(key.value) in (str, int) else None
+    if not isinstance(key, ast.Name):
+        return None
+    kind = temp()
+    return [_is_any_first(ast.NamedExpr(_store(kind), ast.Call(_load("op_type"), [key], [])),
+                          kind, ("op_str", "op_int"))]
+
+
+def _is_any_first(first: ast.expr, kind: str, helpers) -> ast.BoolOp:
+    tests = [ast.Compare(first, [IS], [_load(helpers[0])])]
+    tests += [ast.Compare(_load(kind), [IS], [_load(h)]) for h in helpers[1:]]
+    return ast.BoolOp(OR, tests)
 
 
 def collection_method(key: str, recv: ast.expr, values: list, caller: str,
@@ -281,7 +283,8 @@ def collection_method(key: str, recv: ast.expr, values: list, caller: str,
     constant: those read the same before and after the value is evaluated (no Deluge
     expression assigns a variable), so the value is evaluated first, once. `n_size` is
     the run's collection budget, read once per function call; at the limit the helper
-    gives Deluge's error. None when the shape does not fit."""
+    gives Deluge's error. A `put` statement becomes an `if` (as_statement). None when the
+    shape does not fit."""
     if not isinstance(recv, ast.Name) or not all(_stable(v) for v in values[:-1]):
         return None
     if key == "add" and len(values) == 1:
@@ -292,22 +295,46 @@ def collection_method(key: str, recv: ast.expr, values: list, caller: str,
         fast = ast.Call(_load("op_append"), [recv, value.again()], [])
     elif key == "put" and len(values) == 2:
         map_key, value = values[0], Operand(values[1], temp)
+        key_ok = key_check(map_key, temp)
+        if key_ok is None:
+            return None
         room = ast.BoolOp(OR, [ast.Compare(map_key, [IN], [recv]), _below_size(recv)])
-        checks = [_type_is(recv, "op_dict"), _type_in(map_key, _KEY_TYPES), room]
+        checks = [_type_is(recv, "op_dict")] + key_ok + [room]
         if not isinstance(value.expr, ast.Constant):  # TEXT, NUMBER, BOOLEAN or null
+            kind = temp()
             checks.insert(0, ast.BoolOp(OR, [
                 ast.Compare(value.first(), [IS], [ast.Constant(None)]),
-                _type_in(value.again(), _PLAIN_VALUE_TYPES)]))
+                _is_any_first(ast.NamedExpr(_store(kind), ast.Call(_load("op_type"),
+                                                                   [value.again()], [])),
+                              kind, _PLAIN_VALUE_TYPES)]))
         fast = ast.Call(_load("op_setitem"), [recv, map_key, value.again()], [])
     elif key in ("containkey", "containskey") and len(values) == 1:
         value = Operand(values[0], temp)
-        checks = [_type_in(value.first(), _KEY_TYPES), _type_is(recv, "op_dict")]
+        key_ok = key_check(value.expr, temp) if value.stable else None
+        if key_ok is None:
+            return None
+        checks = key_ok + [_type_is(recv, "op_dict")]
         fast = ast.Compare(value.again(), [IN], [recv])
     else:
         return None
     args = [_load("rt"), recv] + values[:-1] + [value.again()]
-    return ast.IfExp(test=ast.BoolOp(AND, checks), body=fast,
-                     orelse=ast.Call(_load(caller), args, []))
+    test = checks[0] if len(checks) == 1 else ast.BoolOp(AND, checks)
+    return ast.IfExp(test=test, body=fast, orelse=ast.Call(_load(caller), args, []))
+
+
+_PLAIN_VALUE_TYPES = ("op_str", "op_int", "op_bool")  # put as they are (or null)
+
+
+def as_statement(expr: ast.expr) -> ast.stmt:
+    """An expression statement; an inline `put` becomes `if <checks>: m[k] = v else:
+    <helper call>`, a subscript store instead of a call of dict.__setitem__."""
+    body = getattr(expr, "body", None)
+    if type(expr) is ast.IfExp and type(body) is ast.Call and type(body.func) is ast.Name \
+            and body.func.id == "op_setitem":
+        recv, map_key, value = body.args
+        store = ast.Assign(targets=[ast.Subscript(recv, map_key, STORE)], value=value)
+        return ast.If(test=expr.test, body=[store], orelse=[ast.Expr(expr.orelse)])
+    return ast.Expr(expr)
 
 
 def _below_size(collection: ast.Name) -> ast.Compare:
