@@ -16,24 +16,27 @@ TASK = "task"
 # Alternatives, most frequent first, but in the order Lark's lexer tries them where
 # they compete: comments before `/` (the lookahead), TYPED_LIST (priority 3) before NAME,
 # DECIMAL before INT, two-character operators before their one-character prefixes.
-# Spaces before a token are part of its match; whitespace holding newlines is a match of
-# its own, and any other character is group 10: every character is in some match.
-_SPACES = "[ \t\f\r\ufeff\u00a0]"  # WS without the newline
+# Spaces before a token belong to its match (possessively: no quadratic backtracking over
+# a long run of spaces); whitespace holding newlines, and the two non-ASCII WS characters,
+# are matches of their own; the end of the source is group 11, and any other character
+# is group 12, so that every character of the source is in some match.
 _ALTERNATIVES = (
     r"(\|\||&&|[=!<>]=?|[-+*]=?|/(?![/*])=?|[%(){}\[\],:;.])",  # 1 punctuation
-    r"([lL][iI][sS][tT]:[A-Za-z]+(?=\s*\())",  # 2 TYPED_LIST, /list:[A-Za-z]+(?=\s*\()/i
+    r"([lL][iI][sS][tT]:[A-Za-z]++(?=\s*+\())",  # 2 TYPED_LIST, /list:[A-Za-z]+(?=\s*\()/i
     r"([A-Za-z_][A-Za-z0-9_]*)",  # 3 NAME
-    "(\n[ \t\f\r\n\ufeff\u00a0]*)",  # 4 WS with newlines
+    "(\n[ \t\f\r\n]*+)",  # 4 WS with newlines
     r'("(?:\\.|[^"\\])*")',  # 5 STRING
     r"([0-9]+\.[0-9]+)",  # 6 DECIMAL
     r"([0-9]+)",  # 7 INT
     r"('[^'\n]*')",  # 8 SQ_STRING
     r"(//[^\n]*|/\*.*?\*/)",  # 9 comments
-    "([^ \t\f\r\ufeff\u00a0])",  # 10 no token starts here (trailing spaces: see scan)
+    "([\u00a0\ufeff]+)",  # 10 WS, the rest of it
+    r"(\Z)",  # 11 the end
+    r"(.)",  # 12 no token starts here
 )
-# Not re.X, nor (?i:): either makes compiling this (at every start-up) twice as slow.
-_MASTER = re.compile(_SPACES + "*(?:" + "|".join(_ALTERNATIVES) + ")", re.S)
-_TRAILING_SPACES = re.compile(_SPACES + "*")
+# Not re.X, nor (?i:), nor non-ASCII characters in a class with others: each makes
+# compiling this pattern (at every start-up) markedly slower.
+_MASTER = re.compile("[ \t\f\r]*+(?:" + "|".join(_ALTERNATIVES) + ")", re.S)
 
 NAME, TYPED, DECIMAL, INT, STRING, SQ, EOF = "NAME", "TYPED", "DEC", "INT", "STR", "SQ", "EOF"
 _KIND_OF_GROUP = {2: TYPED, 5: STRING, 6: DECIMAL, 7: INT, 8: SQ}
@@ -83,6 +86,10 @@ def scan(source: str) -> Tokens:
                 line_starts[-1] = line_start
             continue
         elif group == 10:
+            continue
+        elif group == 11:
+            break
+        elif group == 12:
             raise ScanFailed(end - 1)
         else:
             kind = kind_of_group[group]
@@ -96,8 +103,6 @@ def scan(source: str) -> Tokens:
             line_starts.extend([-1] * (line - len(line_starts)))
             line_starts[-1] = line_start
         end_cols.append(end - line_start + 1)
-    if _TRAILING_SPACES.match(source, end).end() != len(source):
-        raise ScanFailed(end)
     kinds.append(EOF)
     texts.append("")
     lines.append(line)
