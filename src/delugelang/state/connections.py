@@ -6,8 +6,7 @@ import os
 import sqlite3
 import threading
 import weakref
-from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 MAX_IDLE = 4
 
@@ -19,12 +18,6 @@ _inherited: list[sqlite3.Connection] = []
 _pools: "weakref.WeakSet[ConnectionPool]" = weakref.WeakSet()
 _pools_guard = threading.Lock()
 _forking: list["ConnectionPool"] = []
-
-
-@dataclass
-class _Opened:
-    conn: sqlite3.Connection
-    generation: int
 
 
 class ConnectionPool:
@@ -42,7 +35,8 @@ class ConnectionPool:
         # inside a section that holds it, such as _before_fork.
         self._guard = threading.RLock()
         self._idle: list[sqlite3.Connection] = []
-        self._opened: dict[int, _Opened] = {}  # every open connection, idle or busy
+        # Every open connection, idle or busy: id -> (connection, generation it opened in).
+        self._opened: dict[int, tuple[sqlite3.Connection, int]] = {}
         self._generation = 0
         self._pid = os.getpid()
         with _pools_guard:
@@ -57,7 +51,7 @@ class ConnectionPool:
             generation = self._generation
         conn = self._open()
         with self._guard:
-            self._opened[id(conn)] = _Opened(conn, generation)
+            self._opened[id(conn)] = (conn, generation)
         return conn
 
     def owns(self, conn: sqlite3.Connection) -> bool:
@@ -70,10 +64,10 @@ class ConnectionPool:
         keep = reusable and _outside_transaction(conn)
         with self._guard:
             self._check_pid()
-            opened = self._opened.get(id(conn))
-            if opened is None or opened.conn is not conn:
+            opened, generation = self._opened.get(id(conn), (None, None))
+            if opened is not conn:
                 return  # inherited through a fork: see _inherited
-            if keep and opened.generation == self._generation and len(self._idle) < MAX_IDLE:
+            if keep and generation == self._generation and len(self._idle) < MAX_IDLE:
                 self._idle.append(conn)
                 return
             del self._opened[id(conn)]
@@ -101,7 +95,7 @@ class ConnectionPool:
             self._disown()
 
     def _disown(self) -> None:
-        _inherited.extend(opened.conn for opened in self._opened.values())
+        _inherited.extend(conn for conn, _ in self._opened.values())
         self._opened, self._idle = {}, []
         self._pid = os.getpid()
 

@@ -1,14 +1,13 @@
 """AES-GCM sealing of secrets at rest; the key comes from DG_SECRET_KEY or a 0600 key file.
 
-`cryptography` (about 25 ms to import) is imported when a secret is first sealed or
-opened, not when the workspace state is opened.
+`cryptography` (about 25 ms to import) and hashlib are imported when a secret is first
+sealed or opened, not when the workspace state is opened.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import os
 import stat
 from pathlib import Path
@@ -80,7 +79,8 @@ class SecretBox:
             raise StateError(f"the secret key must be {KEY_BYTES} bytes")
         self._key = key
         self._aead = None
-        self._key_id = hashlib.sha256(key).digest()[:_KEY_ID_BYTES]
+        from hashlib import sha256
+        self._key_id = sha256(key).digest()[:_KEY_ID_BYTES]
 
     def __repr__(self) -> str:
         return "SecretBox(<key hidden>)"
