@@ -50,6 +50,23 @@ class Result(Frozen):
                 "stats": {"statements": self.stats.statements, "ms": round(self.stats.ms, 3)}}
 
 
+_new = object.__new__
+_set_statements, _set_ms = Stats.statements.__set__, Stats.ms.__set__
+_set_value, _set_info, _set_stats = Result.value.__set__, Result.info.__set__, Result.stats.__set__
+
+
+def _result(value, info: tuple, statements: int, ms: float) -> Result:
+    """Result(value, info, Stats(statements, ms)), without two __init__ calls: once a run."""
+    stats = _new(Stats)
+    _set_statements(stats, statements)
+    _set_ms(stats, ms)
+    result = _new(Result)
+    _set_value(result, value)
+    _set_info(result, info)
+    _set_stats(result, stats)
+    return result
+
+
 class FunctionInfo(Frozen):
     """A function a Program defines: its Deluge name, parameters and return type."""
 
@@ -66,8 +83,8 @@ class FunctionInfo(Frozen):
 class Program:
     """A compiled Deluge module. Immutable, and safe to run from many threads at once."""
 
-    __slots__ = ("source", "filename", "warnings", "functions", "_globals", "_entries",
-                 "_main", "_python_tree")
+    __slots__ = ("source", "filename", "warnings", "functions", "_globals", "_signatures",
+                 "_python_tree")
 
     def __init__(self, source: str, filename: str, module: n.Module, warnings: tuple[Problem, ...]):
         code, helpers, entry_names, tree = compile_module(module)
@@ -80,8 +97,14 @@ class Program:
         self.functions = tuple(
             FunctionInfo(fn.name, fn.display_name, tuple((p.type_name, p.name) for p in fn.params),
                          fn.return_type) for fn in module.functions)
-        self._entries = {fn.name: scope[entry_names[fn.name]] for fn in module.functions}
-        self._main = scope.get("f_main")
+        self._signatures = {info.name: _Signature(scope[entry_names[info.name]], info)
+                            for info in self.functions}
+        # What runs without a function name: the main body, or else the first function.
+        main = scope.get("f_main")
+        if main is not None:
+            self._signatures[None] = _Signature(main, None)
+        elif self.functions:
+            self._signatures[None] = self._signatures[self.functions[0].name]
         self._globals = scope
         self._python_tree = tree
 
@@ -118,8 +141,8 @@ class Program:
             from .isolation import run_isolated
             return run_isolated(self, args, record=record, services=services, limits=limits,
                                 function=function)
-        call = PreparedCall(self, function, services, limits, isolation)
-        return call.invoke(args, record, preset)
+        return PreparedCall(self, function, services, limits, isolation)(
+            args, record=record, preset=preset)
 
     def prepare(self, function: str | None = None, *, services: Services | None = None,
                 limits: Limits | None = None, isolation: str | None = None) -> "PreparedCall":
@@ -131,18 +154,30 @@ class Program:
         """
         return PreparedCall(self, function, services, limits, isolation)
 
-    def _entry(self, function: str | None):
-        if function is not None:
-            for info in self.functions:
-                if function in (info.name, info.qualified_name):
-                    return self._entries[info.name], info
-            names = ", ".join(f.qualified_name for f in self.functions) or "none"
-            raise DelugeError(f"no function named {function!r} in {self.filename} "
-                              f"(functions: {names})")
-        if self._main is not None:
-            return self._main, None
-        first = self.functions[0]
-        return self._entries[first.name], first
+    def _signature(self, function: str | None) -> "_Signature":
+        if function is None and None in self._signatures:
+            return self._signatures[None]
+        for info in self.functions:
+            if function in (info.name, info.qualified_name):
+                return self._signatures[info.name]
+        names = ", ".join(f.qualified_name for f in self.functions) or "none"
+        raise DelugeError(f"no function named {function!r} in {self.filename} "
+                          f"(functions: {names})")
+
+
+class _Signature:
+    """What calling one function needs, worked out once per Program: its generated entry
+    point and its parameters (`info` is None for the main body)."""
+
+    __slots__ = ("entry", "info", "names", "types", "known")
+
+    def __init__(self, entry, info: FunctionInfo | None):
+        self.entry = entry
+        self.info = info
+        params = info.params if info is not None else ()
+        self.names = tuple(name for _, name in params)
+        self.types = tuple(type_name for type_name, _ in params)
+        self.known = frozenset(self.names)
 
 
 class PreparedCall:
@@ -153,68 +188,66 @@ class PreparedCall:
     reaches the next. Immutable, and safe to call from many threads at once.
     """
 
-    __slots__ = ("program", "function", "services", "limits", "isolation", "_entry", "_info",
-                 "_names", "_types", "_known")
+    __slots__ = ("program", "function", "services", "limits", "isolation", "_sig")
 
     def __init__(self, program: Program, function: str | None, services: Services | None,
                  limits: Limits | None, isolation: str | None):
         if isolation not in (None, "none", "process"):
             raise ValueError(f"isolation must be None or 'process', not {isolation!r}")
-        entry, info = program._entry(function)
-        for name, value in (("program", program), ("function", function),
-                            ("services", services), ("limits", limits),
-                            ("isolation", isolation), ("_entry", entry), ("_info", info)):
-            object.__setattr__(self, name, value)
-        params = info.params if info is not None else ()
-        object.__setattr__(self, "_names", tuple(name for _, name in params))
-        object.__setattr__(self, "_types", tuple(type_name for type_name, _ in params))
-        object.__setattr__(self, "_known", frozenset(self._names))
+        _set(self, "_sig", program._signature(function))
+        _set(self, "program", program)
+        _set(self, "function", function)
+        _set(self, "services", services or NO_SERVICES)
+        _set(self, "limits", limits or CRM)
+        _set(self, "isolation", isolation)
 
     def __setattr__(self, name, value):
         raise AttributeError("a prepared call is immutable")
 
-    def __call__(self, args: dict | None = None, *, record: dict | None = None) -> Result:
+    def __call__(self, args: dict | None = None, *, record: dict | None = None,
+                 preset: dict | None = None) -> Result:
         """Run the function once: `args` maps argument names to plain Python values,
-        `record` is the record it runs against (see `Program.run`)."""
+        `record` is the record it runs against, `preset` maps argument names to Deluge
+        values passed as they are (see `Program.run`)."""
         if self.isolation == "process":
+            if preset:
+                raise ValueError("preset values cannot be passed to an isolated run")
             from .isolation import run_isolated
             return run_isolated(self.program, args, record=record, services=self.services,
                                 limits=self.limits, function=self.function)
-        return self.invoke(args, record, None)
-
-    run = __call__
-
-    def invoke(self, args: dict | None, record: dict | None, preset: dict | None) -> Result:
-        """One run in this thread; `preset` as in `Program.run`."""
-        record = record_value(record)
-        argv = self._bind(args, record, preset) if args or preset else \
-            list(map(record.get, self._names))
-        limits = self.limits or CRM
-        rt = Run(limits, self.services or NO_SERVICES)
-        rt.record = record
-        started = rt.started
+        record = record_value(record) if record else {}
+        if args or preset:
+            argv = self._bind(args, record, preset)
+        else:  # CRM-style argument mapping, as in _bind
+            names = self._sig.names
+            argv = list(map(record.get, names)) if names else ()
+        limits = self.limits
+        rt = Run(limits, self.services, record)
         try:
-            value = self._entry(rt, *argv, 0)
+            value = self._sig.entry(rt, *argv, 0)
         except Exception as exc:
             raise _as_deluge_error(exc, rt) from (exc if os.environ.get("DG_DEBUG") else None)
-        elapsed = (time.perf_counter() - started) * 1000
+        elapsed = (time.perf_counter() - rt.started) * 1000
         _check_return_size(value, limits)
-        return Result(value, tuple(rt.info_lines), Stats(rt.steps, elapsed))
+        return _result(value, tuple(rt.info_lines), rt.steps, elapsed)
+
+    run = __call__
 
     def _bind(self, args: dict | None, record: dict, preset: dict | None) -> list:
         args = args or {}
         preset = preset or {}
-        info = self._info
+        sig = self._sig
+        info = sig.info
         if info is None:
             raise DelugeError("this script has no function declaration, so it takes no "
                               "arguments; declare one, like: void f(string name) { ... }")
-        unknown = sorted((set(args) | set(preset)) - self._known)
+        unknown = sorted((set(args) | set(preset)) - sig.known)
         if unknown:
             raise DelugeError(f"function {info.qualified_name} has no argument "
                               f"{', '.join(repr(u) for u in unknown)} "
-                              f"(its arguments: {', '.join(sorted(self._known)) or 'none'})")
+                              f"(its arguments: {', '.join(sorted(sig.known)) or 'none'})")
         values = []
-        for type_name, name in zip(self._types, self._names):
+        for type_name, name in zip(sig.types, sig.names):
             if name in preset:
                 values.append(preset[name])
             elif name in args:
@@ -228,7 +261,7 @@ class PreparedCall:
 
 def record_value(record) -> dict:
     """The record a run sees: a converted copy of the host's (so no change reaches it)."""
-    value = from_plain(record) if record else {}
+    value = from_plain(record)
     if type(value) is not dict:
         raise DelugeError("the record must be a map of field names to values, like "
                           "{\"First_Name\": \"Ada\"}")

@@ -30,7 +30,7 @@ class Run:
                  "info_truncated", "started", "deadline", "http_calls", "mails",
                  "memory", "_random", "_zone", "_now", "trace", "record")
 
-    def __init__(self, limits: Limits, services: Services):
+    def __init__(self, limits: Limits, services: Services, record: dict | None = None):
         self.limits = limits
         self.services = services
         self.steps = 0
@@ -47,7 +47,7 @@ class Run:
         self._zone = None
         self._now = None
         self.trace = None
-        self.record: dict = {}
+        self.record: dict = {} if record is None else record  # `input`
 
     # -- statements and time -------------------------------------------------
 
@@ -59,8 +59,10 @@ class Run:
             raise LimitError("statements", limit,
                              f"the function executed more than {limit:,} statements "
                              f"(limit 'statements' = {limit})")
-        self.check_time()
-        return min(limit, steps + CHECK_EVERY)
+        if _clock() > self.deadline:  # check_time(), without a call: every entry ticks
+            self.check_time()
+        mark = steps + CHECK_EVERY
+        return mark if mark < limit else limit
 
     def first_mark(self) -> int:
         return min(self.limits.statements, self.steps + CHECK_EVERY)
