@@ -77,3 +77,13 @@ def test_return_bytes_refuses_a_value_just_over_the_limit(expr):
         program.run(limits=Limits(return_bytes=size - 1))
     assert info.value.limit == "return_bytes"
     assert f"is {size:,} bytes as JSON" in info.value.message
+
+
+def test_return_bytes_counts_maps_with_keys_that_are_no_text():
+    program = delugelang.compile('m = Map(); m.put(true, "x".leftPad(50)); m.put(7, "y");\n'
+                                 'return m;')
+    value = program.run().value
+    size = len(to_json_text(value).encode("utf-8"))
+    assert program.run(limits=Limits(return_bytes=size)).value == value
+    with pytest.raises(LimitError):
+        program.run(limits=Limits(return_bytes=size - 1))
