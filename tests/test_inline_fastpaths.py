@@ -177,3 +177,27 @@ def test_collection_methods_in_loops_match_the_builtins(method, kind, items, key
         return to_text(theirs) if statement else result + "|" + to_text(theirs)
     assert got == outcome(builtin)
     assert "op_type(v_c) is op_" in program.python_source()  # the inline form ran
+
+
+@settings(max_examples=150, deadline=None)
+@given(a=NUMBERS.filter(lambda x: x > INT_MIN), b=NUMBERS.filter(lambda x: x > INT_MIN),
+       c=NUMBERS.filter(lambda x: x > INT_MIN), ops_=st.tuples(*[st.sampled_from("+-*%")] * 2))
+def test_constant_arithmetic_is_computed_at_compile_time_as_at_run_time(a, b, c, ops_):
+    """`a op b op c` of NUMBER constants: folded when it can be, the same value or error
+    (at the same operator) as the helpers give at run time."""
+    source = f"info {a} {ops_[0]} {b} {ops_[1]} {c};"
+    program = delugelang.compile(source, cache=False)
+    got = outcome(lambda: program.run().info[0])
+    helpers = {"+": ops.add, "-": ops.sub, "*": ops.mul, "%": ops.mod}
+    first, second = helpers[ops_[0]], helpers[ops_[1]]
+    if ops_[1] in "*%" and ops_[0] in "+-":  # precedence: a + (b * c)
+        want = outcome(lambda: first(RT, a, second(RT, b, c)))
+    else:
+        want = outcome(lambda: second(RT, first(RT, a, b), c))
+    assert got == want
+
+
+def test_folded_constants_leave_no_operator_behind():
+    program = delugelang.compile("x = 24 * 60 * 60;\ninfo x;\n")
+    assert "v_x = 86400" in program.python_source()
+    assert program.run().info == ("86400",)

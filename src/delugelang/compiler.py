@@ -304,6 +304,9 @@ class Compiler:
         return _name(_var(e.name))
 
     def e_BinOp(self, e):
+        e = _fold_numbers(e)
+        if type(e) is n.Literal:
+            return ast.Constant(e.value)
         if inline.is_integer_tree(e) or inline.is_integer_comparison(e):
             return _at(inline.integer_tree(e, self.helper_tree(e), _var, self.temp), e.op_span)
         left, right = self.expr(e.left), self.expr(e.right)
@@ -480,6 +483,27 @@ def _segments(stmts) -> list[list]:
     if current:
         segments.append(current)
     return segments
+
+
+_FOLDABLE = {"+": ops.add, "-": ops.sub, "*": ops.mul, "%": ops.mod}
+
+
+def _fold_numbers(e: n.BinOp) -> n.Node:
+    """`e` with every `+ - * %` of two NUMBER constants computed now (`24 * 60` is
+    `1440`), by the same helpers as at run time. An operation that fails (overflow, `% 0`)
+    stays, so that it fails when it runs, at its place."""
+    if e.op not in _FOLDABLE:
+        return e
+    left = _fold_numbers(e.left) if type(e.left) is n.BinOp else e.left
+    right = _fold_numbers(e.right) if type(e.right) is n.BinOp else e.right
+    if inline.int_constant(left) is not None and inline.int_constant(right) is not None:
+        try:
+            return n.Literal(e.span, _FOLDABLE[e.op](None, left.value, right.value), "number")
+        except ScriptError:
+            pass
+    if left is e.left and right is e.right:
+        return e
+    return n.replace(e, left=left, right=right)
 
 
 def _is_text_literal(e: n.Node) -> bool:

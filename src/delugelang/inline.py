@@ -49,7 +49,7 @@ def _type_is(value: ast.expr, type_helper: str) -> ast.Compare:
     return ast.Compare(ast.Call(_load("op_type"), [value], []), [IS], [_load(type_helper)])
 
 
-def _int_constant(node: n.Node) -> int | None:
+def int_constant(node: n.Node) -> int | None:
     if isinstance(node, n.Literal) and node.kind == "number" and type(node.value) is int:
         return node.value
     return None
@@ -85,7 +85,7 @@ def binary(op: str, left_node: n.Node, right_node: n.Node, left: ast.expr, right
     if op not in _EQUALITY:
         return None
     a, b = Operand(left, temp), Operand(right, temp)
-    a_int, b_int = _int_constant(left_node), _int_constant(right_node)
+    a_int, b_int = int_constant(left_node), int_constant(right_node)
     a_text, b_text = _text_constant(left_node), _text_constant(right_node)
     fallback = ast.Call(_load(helper), [_load("rt"), a.again(), b.again()], [])
     # Only against a NUMBER or TEXT constant: then equal types compare as Python does
@@ -107,7 +107,7 @@ def mixed(op: str, left_node: n.Node, right_node: n.Node, left: ast.expr, right:
     if op not in _ARITHMETIC and op not in _ORDER and op != "%":
         return None
     a, b = Operand(left, temp), Operand(right, temp)
-    a_const, b_const = _int_constant(left_node) is not None, _int_constant(right_node) is not None
+    a_const, b_const = int_constant(left_node) is not None, int_constant(right_node) is not None
     if a_const and b_const:
         return None
     fallback = ast.Call(_load(helper), [_load("rt"), a.again(), b.again()], [])
@@ -189,7 +189,7 @@ def is_integer_tree(e: n.Node) -> bool:
 def is_integer_comparison(e: n.Node) -> bool:
     """`<`, `<=`, `>`, `>=` between two such trees or leaves, not both constants."""
     return (type(e) is n.BinOp and e.op in _ORDER and _pure(e.left) and _pure(e.right)
-            and not (_int_constant(e.left) is not None and _int_constant(e.right) is not None))
+            and not (int_constant(e.left) is not None and int_constant(e.right) is not None))
 
 
 _INT_OPS = {"+", "-", "*", "%"}
@@ -200,7 +200,7 @@ def _pure(e: n.Node) -> bool:
     if t is n.Var:
         return True
     if t is n.Literal:
-        return _int_constant(e) is not None
+        return int_constant(e) is not None
     return t is n.BinOp and e.op in _INT_OPS and _pure(e.left) and _pure(e.right)
 
 
