@@ -425,8 +425,10 @@ class _Parser:
     def _suffixes(self, start: int, node: n.Node) -> n.Node:
         kinds, depth = self.kinds, self.depth
         while kinds[self.pos] == ".":
-            self.pos += 1
-            name = self._word()
+            name = self.pos + 1
+            if kinds[name] not in _WORDS:
+                raise GiveUp
+            self.pos = name + 1
             if kinds[self.pos] == "(":
                 args, args_depth = self.args()
                 node = n.MethodCall(self._span(start, self.pos - 1), node, self.texts[name],
@@ -480,7 +482,10 @@ class _Parser:
     def string(self, pos):
         self.pos = pos + 1
         self.depth = 1
-        return n.Literal(self._token_span(pos), unescape(self.texts[pos][1:-1], None), "text")
+        body = self.texts[pos][1:-1]
+        if "\\" in body:
+            body = unescape(body)
+        return n.Literal(self._token_span(pos), body, "text")
 
     def quoted(self, pos):
         self.pos = pos + 1
