@@ -110,6 +110,10 @@ def compile_pattern(rt, pattern, op: str, *, ignore_case: bool = False, literal:
         raise LimitError("regex_pattern_length", limit,
                          f"{op}: the regular expression is {len(pattern):,} characters long "
                          f"(limit 'regex_pattern_length' = {limit})")
+    return _checked_compile(pattern, literal, ignore_case, op)
+
+
+def _checked_compile(pattern: str, literal: bool, ignore_case: bool, op: str):
     try:
         return _compiled(pattern, literal, ignore_case)
     except (_regex().error, ValueError, OverflowError, RecursionError) as exc:
@@ -145,13 +149,15 @@ def search(rt, text: str, pattern, op: str, ignore_case: bool = False):
 def replace(rt, text: str, pattern, replacement, op: str, *, first: bool = False,
             ignore_case: bool = False, literal: bool = False) -> str:
     """Java's replaceAll / replaceFirst; `literal` quotes both the pattern and the replacement."""
-    compiled = compile_pattern(rt, pattern, op, ignore_case=ignore_case, literal=literal)
+    if type(pattern) is not str or len(pattern) > rt.limits.regex_pattern_length:
+        compile_pattern(rt, pattern, op)  # refuses the pattern's type or length
     if type(replacement) is not str:
         from ..values import to_text
         replacement = to_text(replacement)
-    constant = replacement if literal else _constant_replacement(replacement, compiled, op)
-    matches_itself, unquantified = _pattern_facts(pattern)
-    if constant is not None and pattern and not ignore_case and (literal or matches_itself):
+    plan = _cached_plan if len(replacement) <= _CACHED_TEXT else _replace_plan
+    compiled, constant, as_text, unquantified = plan(pattern, replacement, ignore_case,
+                                                     literal, op)
+    if as_text:
         return _replace_text(rt, text, pattern, constant, first)
     budget = rt.limits.text_length
     count = 1 if first else 0
@@ -188,9 +194,33 @@ def replace(rt, text: str, pattern, replacement, op: str, *, first: bool = False
     return _run(rt, op, lambda: compiled.sub(substitute, text, count=count, timeout=timeout))
 
 
-@functools.lru_cache(maxsize=512)
+def _replace_plan(pattern: str, replacement: str, ignore_case: bool, literal: bool, op: str):
+    """What a replacement needs that depends on neither the text nor the run: the compiled
+    pattern, the replacement's literal text (None when it refers to groups), whether a
+    plain text replacement does the same, and whether the pattern has no quantifier."""
+    compiled = _checked_compile(pattern, literal, ignore_case, op)
+    constant = replacement if literal else _constant_replacement(replacement, compiled, op)
+    matches_itself, unquantified = _pattern_facts(pattern)
+    as_text = constant is not None and pattern != "" and not ignore_case \
+        and (literal or matches_itself)
+    return compiled, constant, as_text, unquantified
+
+
+# Replacements up to this length are worked out once (longer ones would fill the caches
+# with large texts); errors are never cached, so they are raised on every call.
+_CACHED_TEXT = 256
+_cached_plan = functools.lru_cache(maxsize=512)(_replace_plan)
+
+
 def _replacement_parts(replacement: str, compiled, op: str) -> tuple:
-    """`parse_replacement`, once per distinct replacement and pattern (errors are not cached)."""
+    """`parse_replacement` as a tuple, once per distinct short replacement and pattern."""
+    if len(replacement) <= _CACHED_TEXT:
+        return _cached_parts(replacement, compiled, op)
+    return tuple(parse_replacement(replacement, compiled, op))
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_parts(replacement: str, compiled, op: str) -> tuple:
     return tuple(parse_replacement(replacement, compiled, op))
 
 
