@@ -189,3 +189,28 @@ def test_the_tree_depth_the_fast_parser_computes_is_lark_trees_depth():
         assert parser.tree_depth == _lark_tree_depth(source), source[:200]
         compared += 1
     assert compared > 200
+
+
+def test_the_scanners_bracket_depth_is_the_prescans():
+    import random
+
+    from delugelang.parser import prescan
+    from delugelang.scanner import ScanFailed, scan
+
+    rng = random.Random(12)
+    scripts = fuzz.corpus()
+    sources = [text for _, text in scripts] + [
+        'x = "((" + \'[[\' /* {{ */ + f((1)); // (((\n', ")) (((x)));", "x = {[(1)]};"]
+    sources += [fuzz.mutate(rng.choice(fuzz.small_scripts(scripts))[1], rng) for _ in range(800)]
+    compared = 0
+    for source in sources:
+        try:
+            depth = scan(source).bracket_depth
+        except ScanFailed:
+            continue
+        prescan(source, depth)
+        if depth > 0:
+            with pytest.raises(ParseError, match="nested more than"):
+                prescan(source, depth - 1)
+        compared += 1
+    assert compared > 500

@@ -44,9 +44,13 @@ class GiveUp(Exception):
 
 
 def fast_parse(source: str, max_nesting: int) -> n.Module | None:
-    """The module, or None when the Lark path must decide."""
+    """The module, or None when the Lark path must decide. Brackets nested deeper than
+    `max_nesting` are parser.prescan's error, so Lark's path reports them."""
     try:
-        return _Parser(source, scan(source)).module(max_nesting * 3 - _DEPTH_MARGIN)
+        tokens = scan(source)
+        if tokens.bracket_depth > max_nesting:
+            return None
+        return _Parser(source, tokens).module(max_nesting * 3 - _DEPTH_MARGIN)
     except (GiveUp, ScanFailed, RecursionError):
         return None
 

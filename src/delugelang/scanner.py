@@ -40,6 +40,7 @@ _MASTER = re.compile("[ \t\f\r]*+(?:" + "|".join(_ALTERNATIVES) + ")", re.S)
 
 NAME, TYPED, DECIMAL, INT, STRING, SQ, EOF = "NAME", "TYPED", "DEC", "INT", "STR", "SQ", "EOF"
 _KIND_OF_GROUP = {2: TYPED, 5: STRING, 6: DECIMAL, 7: INT, 8: SQ}
+_OPENING, _CLOSING = frozenset("({["), frozenset(")}]")
 
 
 class ScanFailed(Exception):
@@ -49,9 +50,11 @@ class ScanFailed(Exception):
 class Tokens:
     """Parallel lists, one entry per token (and a final EOF): kind, text, and Lark's line,
     column, end line and end column (1-based, end column exclusive). `end_lines` is
-    `lines` itself unless a text spans lines; `line_starts[k]` is the offset of line k+1."""
+    `lines` itself unless a text spans lines; `line_starts[k]` is the offset of line k+1.
+    `bracket_depth` is the deepest nesting of brackets, counted as parser.prescan counts."""
 
-    __slots__ = ("kinds", "texts", "lines", "cols", "end_lines", "end_cols", "line_starts")
+    __slots__ = ("kinds", "texts", "lines", "cols", "end_lines", "end_cols", "line_starts",
+                 "bracket_depth")
 
     def offset(self, i: int) -> int:
         return self.line_starts[self.lines[i] - 1] + self.cols[i] - 1
@@ -66,14 +69,20 @@ def scan(source: str) -> Tokens:
     """Every token of `source`, or ScanFailed at the first character that starts none."""
     kinds, texts, lines, cols, end_cols = [], [], [], [], []
     line_starts, multiline = [0], {}
-    line, line_start, end = 1, 0, 0
-    kind_of_group, word_kinds = _KIND_OF_GROUP, {}
+    line, line_start, end, depth, deepest = 1, 0, 0, 0, 0
+    kind_of_group, word_kinds, opening, closing = _KIND_OF_GROUP, {}, _OPENING, _CLOSING
     for m in _MASTER.finditer(source):
         group = m.lastindex
         text = m[group]
         end = m.end()
         if group == 1:
             kind = text
+            if text in opening:
+                depth += 1
+                if depth > deepest:
+                    deepest = depth
+            elif text in closing:
+                depth -= 1
         elif group == 3:
             kind = word_kinds.get(text)
             if kind is None:
@@ -108,7 +117,9 @@ def scan(source: str) -> Tokens:
     lines.append(line)
     cols.append(len(source) - line_start + 1)
     end_cols.append(len(source) - line_start + 1)
-    return _tokens(kinds, texts, lines, cols, end_cols, line_starts, multiline)
+    tokens = _tokens(kinds, texts, lines, cols, end_cols, line_starts, multiline)
+    tokens.bracket_depth = deepest
+    return tokens
 
 
 def _tokens(kinds, texts, lines, cols, end_cols, line_starts, multiline) -> Tokens:
