@@ -201,3 +201,24 @@ def test_folded_constants_leave_no_operator_behind():
     program = delugelang.compile("x = 24 * 60 * 60;\ninfo x;\n")
     assert "v_x = 86400" in program.python_source()
     assert program.run().info == ("86400",)
+
+
+@settings(max_examples=200, deadline=None)
+@given(x=st.one_of(VALUES, st.sampled_from(["US", "UK", "", "us"]), st.lists(NUMBERS, max_size=1)),
+       texts=st.booleans(), negated=st.booleans(), flipped=st.booleans())
+def test_equality_chains_match_the_helpers(x, texts, negated, flipped):
+    """`v == K1 || v == K2 || v == K3` (and `v != K1 && ...`) test `v in (...)` for a `v`
+    of the constants' type: the same answer as ops.eq / ops.ne for any value."""
+    constants = ['"US"', '"UK"', '""'] if texts else ["0", "7", "-0"][:2] + ["9223372036854775807"]
+    op, joiner = ("!=", " && ") if negated else ("==", " || ")
+    parts = [f"{k} {op} x" if flipped else f"x {op} {k}" for k in constants]
+    program = delugelang.compile(f"void f(string x) {{ info {joiner.join(parts)}; }}",
+                                 cache=False)
+    assert " in (" in program.python_source()
+    got = outcome(lambda: program.run(preset={"x": x}).info[0])
+    values = [k.strip("\"") if texts else int(k)
+              for k in constants]
+    helper = ops.ne if negated else ops.eq
+    results = [helper(RT, k, x) if flipped else helper(RT, x, k) for k in values]
+    want = outcome(lambda: all(results) if negated else any(results))
+    assert got == want

@@ -335,7 +335,19 @@ class Compiler:
 
     def e_Logic(self, e):
         op = AND if e.op == "&&" else OR
-        return ast.BoolOp(op=op, values=[self.condition(o) for o in e.operands])
+        chain = inline.equality_chain(e)
+        if chain is None:
+            return ast.BoolOp(op=op, values=[self.condition(o) for o in e.operands])
+        # `v in ("US", "USA")` for a `v` of the constants' type; any other `v` goes through
+        # ops.eq / ops.ne, operand by operand, as written.
+        name, constants, kind = chain
+        var = _name(_var(name))
+        fast = ast.Compare(var, [ast.In() if e.op == "||" else ast.NotIn()],
+                           [ast.Constant(constants)])
+        slow = ast.BoolOp(op=op, values=[
+            _at(_call(_BINARY_HELPERS[o.op], _name("rt"), self.expr(o.left), self.expr(o.right)),
+                o.op_span) for o in e.operands])
+        return ast.IfExp(test=inline.type_is(var, kind), body=fast, orelse=slow)
 
     def e_Unary(self, e):
         if e.op == "!":

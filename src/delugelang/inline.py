@@ -45,7 +45,7 @@ def _store(ident: str) -> ast.Name:
     return ast.Name(ident, STORE)
 
 
-def _type_is(value: ast.expr, type_helper: str) -> ast.Compare:
+def type_is(value: ast.expr, type_helper: str) -> ast.Compare:
     return ast.Compare(ast.Call(_load("op_type"), [value], []), [IS], [_load(type_helper)])
 
 
@@ -91,13 +91,36 @@ def binary(op: str, left_node: n.Node, right_node: n.Node, left: ast.expr, right
     # Only against a NUMBER or TEXT constant: then equal types compare as Python does
     # (BOOLEAN is not NUMBER: type(True) is bool). Anything else goes to ops.eq.
     if b_int is not None or b_text is not None:
-        test = _type_is(a.first(), "op_int" if b_int is not None else "op_str")
+        test = type_is(a.first(), "op_int" if b_int is not None else "op_str")
     elif a_int is not None or a_text is not None:
-        test = _type_is(b.first(), "op_int" if a_int is not None else "op_str")
+        test = type_is(b.first(), "op_int" if a_int is not None else "op_str")
     else:
         return None
     fast = ast.Compare(a.again(), [_EQUALITY[op]], [b.again()])
     return ast.IfExp(test=test, body=fast, orelse=fallback)
+
+
+def equality_chain(e: n.Logic):
+    """`v == K1 || v == K2 || ...` (or `v != K1 && v != K2 && ...`) over one variable and
+    TEXT constants, or NUMBER constants: (variable, constants, type helper), else None.
+    For a `v` of the constants' type that is `v in (K1, K2, ...)`: equal types compare as
+    Python does (ops.eq), and BOOLEAN is not NUMBER (type(True) is bool)."""
+    wanted = ("==", "=") if e.op == "||" else ("!=",)
+    name, constants, kind = None, [], None
+    for o in e.operands:
+        if type(o) is not n.BinOp or o.op not in wanted:
+            return None
+        var, const = (o.left, o.right) if type(o.left) is n.Var else (o.right, o.left)
+        value = _text_constant(const)
+        value_kind = "op_str" if value is not None else "op_int"
+        if value is None:
+            value = int_constant(const)
+        if type(var) is not n.Var or value is None or name not in (None, var.name) or \
+                kind not in (None, value_kind):
+            return None
+        name, kind = var.name, value_kind
+        constants.append(value)
+    return name, tuple(constants), kind
 
 
 def mixed(op: str, left_node: n.Node, right_node: n.Node, left: ast.expr, right: ast.expr,
@@ -112,9 +135,9 @@ def mixed(op: str, left_node: n.Node, right_node: n.Node, left: ast.expr, right:
         return None
     fallback = ast.Call(_load(helper), [_load("rt"), a.again(), b.again()], [])
     if a_const:
-        checks = [_type_is(b.first(), "op_int")]
+        checks = [type_is(b.first(), "op_int")]
     elif b_const:
-        checks = [_type_is(a.first(), "op_int")]
+        checks = [type_is(a.first(), "op_int")]
     else:
         checks = [ast.Compare(ast.Call(_load("op_type"), [a.first()], []), [IS, IS],
                               [ast.Call(_load("op_type"), [b.first()], []), _load("op_int")])]
@@ -174,7 +197,7 @@ def map_get(recv: Operand, key: ast.expr, temp):
     key_ok = key_check(key, temp)
     if key_ok is None:
         return None
-    checks = [_type_is(recv.first(), "op_dict")] + key_ok
+    checks = [type_is(recv.first(), "op_dict")] + key_ok
     test = checks[0] if len(checks) == 1 else ast.BoolOp(AND, checks)
     fast = ast.Call(_load("op_lookup"), [recv.again(), key], [])
     return test, fast, recv.again()
@@ -216,7 +239,7 @@ def integer_tree(e: n.BinOp, generic: ast.expr, var, temp) -> ast.expr:
     names: list[str] = []
     checks: list[ast.expr] = []
     value = _steps(e, checks, names, var, temp)
-    guards = [_type_is(_load(name), "op_int") for name in names] + checks
+    guards = [type_is(_load(name), "op_int") for name in names] + checks
     test = guards[0] if len(guards) == 1 else ast.BoolOp(AND, guards)
     return ast.IfExp(test=test, body=value, orelse=generic)
 
@@ -289,7 +312,7 @@ def collection_method(key: str, recv: ast.expr, values: list, caller: str,
         return None
     if key == "add" and len(values) == 1:
         value = Operand(values[0], temp)
-        checks = [_type_is(recv, "op_list"), _below_size(recv)]
+        checks = [type_is(recv, "op_list"), _below_size(recv)]
         if not isinstance(value.expr, ast.Constant):  # a constant is never the list itself
             checks.insert(0, ast.Compare(value.first(), [IS_NOT], [recv]))
         fast = ast.Call(_load("op_append"), [recv, value.again()], [])
@@ -299,7 +322,7 @@ def collection_method(key: str, recv: ast.expr, values: list, caller: str,
         if key_ok is None:
             return None
         room = ast.BoolOp(OR, [ast.Compare(map_key, [IN], [recv]), _below_size(recv)])
-        checks = [_type_is(recv, "op_dict")] + key_ok + [room]
+        checks = [type_is(recv, "op_dict")] + key_ok + [room]
         if not isinstance(value.expr, ast.Constant):  # TEXT, NUMBER, BOOLEAN or null
             kind = temp()
             checks.insert(0, ast.BoolOp(OR, [
@@ -313,7 +336,7 @@ def collection_method(key: str, recv: ast.expr, values: list, caller: str,
         key_ok = key_check(value.expr, temp) if value.stable else None
         if key_ok is None:
             return None
-        checks = key_ok + [_type_is(recv, "op_dict")]
+        checks = key_ok + [type_is(recv, "op_dict")]
         fast = ast.Compare(value.again(), [IN], [recv])
     else:
         return None
