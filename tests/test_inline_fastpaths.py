@@ -222,3 +222,42 @@ def test_equality_chains_match_the_helpers(x, texts, negated, flipped):
     results = [helper(RT, k, x) if flipped else helper(RT, x, k) for k in values]
     want = outcome(lambda: all(results) if negated else any(results))
     assert got == want
+
+
+CHAIN_VALUES = st.one_of(VALUES, st.text(max_size=4), st.lists(st.integers(0, 9), max_size=2))
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=CHAIN_VALUES, b=CHAIN_VALUES, c=CHAIN_VALUES, budget=st.integers(0, 14),
+       call=st.booleans())
+def test_concatenation_chains_match_ops_concat_step_by_step(a, b, c, budget, call):
+    """`a + "-" + b + c + "!"` (with `b.toString()` as a call in the middle, or not):
+    the text, or the budget error at the `+` where one `+` at a time fails."""
+    middle = "b.toString()" if call else "b"
+    line = f'info a + "-" + {middle} + c + "!";'
+    program = delugelang.compile(f"void f(string a, string b, string c) {{\n{line}\n}}",
+                                 cache=False)
+    assert "op_join" in program.python_source()
+    limits = CRM.replace(text_length=budget)
+    try:
+        got = ("value", program.run(preset={"a": a, "b": b, "c": c}, limits=limits).info[0])
+    except DelugeError as exc:
+        got = ("error", exc.message, exc.column)
+    from delugelang.builtins.registry import method_dispatcher
+
+    rt = Run(limits, NO_SERVICES)
+    pluses = [i + 1 for i, ch in enumerate(line) if ch == "+"]
+    to_string = (lambda: method_dispatcher("toString")(rt, b), line.find("toString") + 1)
+    operands = [("-", None), to_string if call else (b, None), (c, None), ("!", None)]
+    text, want = a, None
+    for (operand, call_column), column in zip(operands, pluses):
+        try:
+            if call_column is not None:
+                column = call_column
+                operand = operand()
+                column = pluses[1]
+            text = ops.concat(rt, text, operand)
+        except DelugeError as exc:
+            want = ("error", exc.message, column)
+            break
+    assert got == (want or ("value", text))

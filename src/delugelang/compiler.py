@@ -50,6 +50,14 @@ def _enter_catch(rt, exc, steps):
     return ErrorValue(exc.message, line), max(steps, rt.steps)
 
 
+def _join_texts(limit: int, *parts):
+    """The operands of a concatenation chain as one TEXT, each converted as ops.concat
+    converts it; None past the text budget (the caller then concatenates `+` by `+`)."""
+    text = "".join([p if type(p) is str else str(p) if type(p) is int else
+                    "" if p is None else to_text(p) for p in parts])
+    return text if len(text) <= limit else None
+
+
 def _text_limit(rt) -> int:
     return rt.limits.text_length
 
@@ -93,7 +101,7 @@ BASE_HELPERS = {
     "op_throw": _throw, "op_catch": _enter_catch, "op_sysvar": _run_sysvar,
     "op_task": tasks.run_task, "op_block_task": tasks.run_block_task,
     "op_return": _check_return, "op_record_field": dict.get,
-    "op_lookup": dict.get, "op_text_limit": _text_limit, "op_size_limit": _size_limit,
+    "op_lookup": dict.get, "op_join": _join_texts, "op_text_limit": _text_limit, "op_size_limit": _size_limit,
     "ScriptError": ScriptError,
     **inline.INLINE_HELPERS,
 }
@@ -309,6 +317,8 @@ class Compiler:
             return ast.Constant(e.value)
         if inline.is_integer_tree(e) or inline.is_integer_comparison(e):
             return _at(inline.integer_tree(e, self.helper_tree(e), _var, self.temp), e.op_span)
+        if e.op == "+" and _concatenates(e) and _concatenates(e.left):
+            return self.concat_chain(e)
         left, right = self.expr(e.left), self.expr(e.right)
         if e.op == "+" and (_is_text_literal(e.left) or _is_text_literal(e.right)):
             if _is_text_literal(e.left) and _is_text_literal(e.right):
@@ -324,6 +334,59 @@ class Compiler:
         if fast is not None:
             return _at(fast, e.op_span)
         return _at(_call(helper, _name("rt"), left, right), e.op_span)
+
+    def concat_chain(self, e: n.BinOp) -> ast.expr:
+        """`a + " " + b + c`, three or more operands of one concatenation: the text of every
+        operand joined at once (`op_join`, the conversions of ops.concat), in segments: an
+        operand after the second that is not a variable, constant or record field (it may
+        fail, or take time) starts a new segment, so it runs only once the text before it
+        has been checked, as with one `+` at a time. Past the text budget `op_join` gives
+        null, and ops.concat, `+` by `+` over the values already computed, gives Deluge's
+        error at its operator."""
+        parts = []  # (operand, the span of the `+` before it)
+        while type(e) is n.BinOp and e.op == "+" and _concatenates(e):
+            parts.append((e.right, e.op_span))
+            e = e.left
+        parts.append((e, None))
+        parts.reverse()
+        text, pending = None, []  # the text so far (an ast expr), the operands to add
+        for node, span in parts:
+            if len(pending) >= (1 if text is not None else 2) and not self._is_plain(node):
+                text = self.join(text, pending)
+                pending = []
+            pending.append((inline.Operand(self.expr(node), self.temp), span))
+        return self.join(text, pending)
+
+    def join(self, text, pending) -> ast.expr:
+        """`text` (None at the start) followed by the pending operands, as one TEXT."""
+        operands = ([(inline.Operand(text, self.temp), None)] if text is not None else []) + pending
+        if len(operands) == 2:
+            (a, _), (b, span) = operands
+            return _at(self.concat_pair(a.expr, b.expr), span)
+        result = self.temp()
+        joined = _call("op_join", _name("n_text"), *[o.first() for o, _ in operands])
+        slow = operands[0][0].again()
+        for operand, span in operands[1:]:
+            slow = _at(_call("op_concat", _name("rt"), slow, operand.again()), span)
+        test = ast.Compare(ast.NamedExpr(_name(result, STORE), joined), [IS_NOT],
+                           [ast.Constant(None)])
+        return _at(ast.IfExp(test=test, body=_name(result), orelse=slow), operands[-1][1])
+
+    def concat_pair(self, left: ast.expr, right: ast.expr) -> ast.expr:
+        """One `+` of a concatenation: inline when one side is a TEXT constant."""
+        text_left, text_right = (type(x) is ast.Constant and type(x.value) is str
+                                 for x in (left, right))
+        if text_left != text_right:
+            return inline.text_concat(left, right, text_left, self.temp)
+        return _call("op_concat", _name("rt"), left, right)
+
+    def _is_plain(self, e: n.Node) -> bool:
+        """A variable, a constant or a field of the run's record: reading it can neither
+        fail nor change anything, so it may be read before the text before it is checked."""
+        if type(e) in (n.Var, n.Literal):
+            return True
+        return type(e) is n.Field and type(e.receiver) is n.Var and \
+            e.receiver.name == "input" and self._input_is_record
 
     def helper_tree(self, e):
         """`e` as nested operator helper calls, each at its operator's position."""
@@ -516,6 +579,13 @@ def _fold_numbers(e: n.BinOp) -> n.Node:
     if left is e.left and right is e.right:
         return e
     return n.replace(e, left=left, right=right)
+
+
+def _concatenates(e: n.Node) -> bool:
+    """Whether `e` is a `+` the compiler knows to be TEXT concatenation (reference §3)."""
+    return type(e) is n.BinOp and e.op == "+" and (
+        _is_text_literal(e.left) or _is_text_literal(e.right) or _makes_text(e.left)
+        or _makes_text(e.right))
 
 
 def _is_text_literal(e: n.Node) -> bool:
