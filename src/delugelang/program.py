@@ -18,7 +18,8 @@ from .frozen import Frozen, _set
 from .limits import CRM, Limits
 from .runtime import Run
 from .services import NO_SERVICES, Services
-from .values import DEC, INT_MAX, INT_MIN, from_plain, json_size_bound, to_json_text, to_plain
+from .values import (DEC, INT_MAX, INT_MIN, from_plain, json_size_bound, plain_record,
+                     to_json_text, to_plain)
 
 
 class Stats(Frozen):
@@ -261,6 +262,8 @@ class PreparedCall:
 
 def record_value(record) -> dict:
     """The record a run sees: a converted copy of the host's (so no change reaches it)."""
+    if type(record) is dict and plain_record(record):
+        return dict(record)  # from_plain's result, without its walk down the types
     value = from_plain(record)
     if type(value) is not dict:
         raise DelugeError("the record must be a map of field names to values, like "

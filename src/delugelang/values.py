@@ -367,7 +367,7 @@ def _all_plain(values) -> bool:
                                               if type(v) is int)
 
 
-def _plain_record(data: dict) -> bool:
+def plain_record(data: dict) -> bool:
     """Whether every key is TEXT and every value TEXT, BOOLEAN, null or a 64-bit NUMBER.
     One plain loop: for a record's few fields it is faster than C passes over its keys and
     values (a C `filter` calling `int.__instancecheck__` costs more than the loop)."""
@@ -406,7 +406,7 @@ def from_plain(data, depth: int = 0):
                       or (tv is int and INT_MIN <= v <= INT_MAX)) else from_plain(v, depth + 1)
                 for v in data]
     if t is dict:
-        if _plain_record(data):
+        if plain_record(data):
             return dict(data)
         return {k if type(k) is str else key_in(from_plain(k, depth + 1)):
                 v if ((tv := type(v)) is str or tv is bool or v is None
