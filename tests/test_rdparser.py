@@ -78,6 +78,7 @@ VALID_CORNERS = [
     "for each index i in l { }", "x = invokeUrl [ url: a content type: b ]\ny = 1;",
     'x = "a\nb"; /* c\n d */ sendmail [ to: "a\n" reply to: 2 ] y = 1;',
     "x = 1;" + " " * 100_000, "x = 1;" + "\u00a0" * 100_000,  # once quadratic in the scanner
+    "if (a, b, c);", "IF(a, b, c).toString().x + 1 * 2 == 3 || y && z;", "if (a, b, c) = 1;",
 ]
 
 

@@ -216,16 +216,21 @@ class _Parser:
         self.depth = 1
         return n.Empty(self._token_span(self.pos - 1))
 
-    def if_stmt(self) -> n.If:
+    def if_stmt(self) -> n.Node:
         start = self.pos
         self.pos += 1
-        condition, body, deepest = self._condition_block()
+        self._expect("(")
+        condition = self.expr()
+        if self.kinds[self.pos] == ",":
+            return self._inline_if_stmt(start, condition)
+        condition, body, deepest = self._condition_block(condition)
         branches, orelse = [(condition, body)], None
         kinds = self.kinds
         while kinds[self.pos] == "else":
             if kinds[self.pos + 1] == "if":
                 self.pos += 2
-                condition, body, depth = self._condition_block()
+                self._expect("(")
+                condition, body, depth = self._condition_block(self.expr())
                 branches.append((condition, body))
                 deepest = max(deepest, 1 + depth)
                 continue
@@ -236,15 +241,21 @@ class _Parser:
         self.depth = 1 + deepest
         return n.If(self._span(start, self.pos - 1), tuple(branches), orelse)
 
-    def _condition_block(self):
-        """`( expr ) block` of an if or else-if; `if (a, b, c)` is an inline if statement,
-        which this parser leaves to Lark."""
-        self._expect("(")
-        condition = self.expr()
+    def _condition_block(self, condition):
+        """The `) block` after an if's or else-if's condition."""
         depth = self.depth
         self._expect(")")
         body = self.block()
         return condition, body, max(depth, self.depth)
+
+    def _inline_if_stmt(self, start: int, condition) -> n.ExprStmt:
+        """`if (c, a, b)...;`: an expression statement whose first operand is an inline if."""
+        node = self._inline_if_rest(start, condition)
+        if self.kinds[self.pos] == ".":
+            node = self._suffixes(start, node)
+        node = self.binary(1, start, node)
+        self.depth += 1
+        return n.ExprStmt(self._end(start), node)
 
     def for_stmt(self) -> n.ForEach:
         start = self.pos
@@ -371,11 +382,13 @@ class _Parser:
 
     # ---------------------------------------------------------------- expressions
 
-    def binary(self, min_level: int = 1) -> n.Node:
+    def binary(self, min_level: int = 1, start: int = 0, left: n.Node | None = None) -> n.Node:
         """Operator chains of level `min_level` and above, as Lark's flat chain trees
-        become: Logic with all of a chain's operands, left-nested BinOps otherwise."""
-        start = self.pos
-        left = self.unary()
+        become: Logic with all of a chain's operands, left-nested BinOps otherwise. The
+        first operand is parsed here, or given (`left`, from token `start` on)."""
+        if left is None:
+            start = self.pos
+            left = self.unary()
         depth = self.depth
         kinds, levels = self.kinds, _LEVELS
         level = levels.get(kinds[self.pos], 0)
@@ -530,7 +543,10 @@ class _Parser:
     def inline_if(self, pos):
         self.pos = pos + 1
         self._expect("(")
-        cond = self.expr()
+        return self._inline_if_rest(pos, self.expr())
+
+    def _inline_if_rest(self, pos: int, cond: n.Node) -> n.InlineIf:
+        """`, a, b)` after `if (cond`."""
         depth = self.depth
         self._expect(",")
         then = self.expr()
