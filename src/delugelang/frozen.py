@@ -12,6 +12,8 @@ hashing, as a plain (unfrozen) dataclass was.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 _set = object.__setattr__
 
 
@@ -25,22 +27,34 @@ class Mutable:
     __slots__ = ()
     _fields: tuple[str, ...] = ()
 
-    def _values(self) -> tuple:
-        return tuple(getattr(self, name) for name in self._fields)
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # `value._values(value)`: the field values as a tuple, read in C (an attrgetter is
+        # no method, so it is called with the value itself). Syntax trees compare and hash
+        # nodes by this all the time.
+        names = cls._fields
+        if len(names) > 1:
+            cls._values = attrgetter(*names)
+        elif names:
+            one = attrgetter(names[0])
+            cls._values = staticmethod(lambda value: (one(value),))
+        else:
+            cls._values = staticmethod(lambda value: ())
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
-            return self._values() == other._values()
+            return self._values(self) == other._values(other)
         return NotImplemented
 
     __hash__ = None  # equal values may stop being equal: as an unfrozen dataclass
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        shown = ", ".join(f"{name}={value!r}" for name, value in zip(self._fields,
+                                                                   self._values(self)))
         return f"{type(self).__qualname__}({shown})"
 
     def __reduce__(self):  # copy and pickle: rebuild through __init__ by keyword
-        return _rebuild, (self.__class__, dict(zip(self._fields, self._values())))
+        return _rebuild, (self.__class__, dict(zip(self._fields, self._values(self))))
 
     def replace(self, **changes):
         """A copy with some fields changed (dataclasses.replace)."""
@@ -62,7 +76,7 @@ class Frozen(Mutable):
         raise FrozenError(f"cannot delete field {name!r}")
 
     def __hash__(self):
-        return hash(self._values())
+        return hash(self._values(self))
 
 
 def _rebuild(cls, values: dict):

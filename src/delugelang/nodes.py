@@ -2,52 +2,16 @@
 
 from __future__ import annotations
 
-from operator import attrgetter
+from .frozen import Frozen as _Frozen, FrozenError, _set
 
 # Plain classes with __slots__ and a written-out __init__ rather than frozen dataclasses:
 # creating 33 dataclasses cost about 40 ms at every start-up of `dg run`. They behave as
-# frozen dataclasses did: positional or keyword construction, equality and hashing by
-# type and fields, a repr naming every field, and no assignment after construction.
-# `fields(node)` and `replace(node, **changes)` stand for dataclasses.fields/replace.
+# frozen dataclasses did (delugelang.frozen): positional or keyword construction, equality
+# and hashing by type and fields, a repr naming every field, and no assignment after
+# construction. `fields(node)` and `replace(node, **changes)` stand for
+# dataclasses.fields/replace.
 
-_set = object.__setattr__
-
-
-class FrozenNodeError(AttributeError):
-    """Assigning to or deleting a field of a syntax tree node."""
-
-
-class _Frozen:
-    __slots__ = ()
-    _fields: tuple = ()
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        # `node._values(node)`: the field values as a tuple (an attrgetter is no method).
-        getter = attrgetter(*cls._fields)
-        cls._values = getter if len(cls._fields) > 1 else staticmethod(lambda node: (getter(node),))
-
-    def __setattr__(self, name, value):
-        raise FrozenNodeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name):
-        raise FrozenNodeError(f"cannot delete field {name!r}")
-
-    def __eq__(self, other):
-        if other.__class__ is self.__class__:
-            return self._values(self) == other._values(other)
-        return NotImplemented
-
-    def __hash__(self):
-        return hash(self._values(self))
-
-    def __repr__(self):
-        shown = ", ".join(f"{name}={value!r}" for name, value in zip(self._fields,
-                                                                   self._values(self)))
-        return f"{type(self).__qualname__}({shown})"
-
-    def __reduce__(self):  # copy and pickle: rebuild through __init__
-        return self.__class__, self._values(self)
+FrozenNodeError = FrozenError  # the name this module used before the classes were shared
 
 
 def fields(node) -> tuple[str, ...]:
@@ -57,10 +21,7 @@ def fields(node) -> tuple[str, ...]:
 
 def replace(node, **changes):
     """A copy of `node` with some fields changed."""
-    for name in node._fields:
-        if name not in changes:
-            changes[name] = getattr(node, name)
-    return node.__class__(**changes)
+    return node.replace(**changes)
 
 
 class Span(_Frozen):
