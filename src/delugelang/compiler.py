@@ -13,98 +13,26 @@ back-edges and at function entry (`rt.tick`). A `for each` counts once per itera
 from __future__ import annotations
 
 import ast
-import datetime as _dt
 
 from . import inline, ops, tasks
 from .inline import ADD, AND, GT, IS, IS_NOT, LOAD, NOT, OR, STORE
 from . import nodes as n
 from .builtins.registry import FunctionSpec, function_caller, lookup_function, \
     method_dispatcher, method_spec
-from .builtins.typed import new_typed_list
 from .checker import CONTEXT_NAMES, FunctionTable, dotted_path, is_system_variable
 from .dateformats import literal_for_run, needs_run_date, parse_literal
 from .errors import ScriptError
 from .fastmethods import is_genuine, method_caller
-from .values import DEC, Collection, ErrorValue, to_text, type_name
+# The run-time helper table lives apart, so that a cached program runs without this module.
+from .run_helpers import _RETURN_TYPES, CODE_FILENAME, RUN_HELPERS  # noqa: F401
+from .values import DEC
 
-CODE_FILENAME = "<deluge>"
+BASE_HELPERS = {**RUN_HELPERS, **inline.INLINE_HELPERS}
 
 _BINARY_HELPERS = {"+": "op_add", "-": "op_sub", "*": "op_mul", "/": "op_div", "%": "op_mod",
                    "==": "op_eq", "=": "op_eq", "!=": "op_ne", "<": "op_lt", "<=": "op_le",
                    ">": "op_gt", ">=": "op_ge"}
 _BOOLEAN_OPS = {"==", "=", "!=", "<", "<=", ">", ">="}
-
-
-def _throw(value):
-    return ScriptError(to_text(value) if value is not None else "null")
-
-
-def _new_collection():
-    return Collection()
-
-
-def _enter_catch(rt, exc, steps):
-    """The `catch (e)` value, and the step count including the failed callee's steps."""
-    from .program import locate
-    line, _ = locate(exc)
-    return ErrorValue(exc.message, line), max(steps, rt.steps)
-
-
-def _join_texts(limit: int, *parts):
-    """The operands of a concatenation chain as one TEXT, each converted as ops.concat
-    converts it; None past the text budget (the caller then concatenates `+` by `+`)."""
-    text = "".join([p if type(p) is str else str(p) if type(p) is int else
-                    "" if p is None else to_text(p) for p in parts])
-    return text if len(text) <= limit else None
-
-
-def _text_limit(rt) -> int:
-    return rt.limits.text_length
-
-
-def _size_limit(rt) -> int:
-    return rt.limits.collection_size
-
-
-def _run_sysvar(rt, name):
-    return tasks.system_variable(rt, name)
-
-
-_RETURN_TYPES = {
-    "string": (str,), "text": (str,), "int": (int,), "number": (int,), "long": (int,),
-    "bigint": (int,), "decimal": (int, type(DEC.create_decimal(0))),
-    "float": (int, type(DEC.create_decimal(0))), "bool": (bool,), "boolean": (bool,),
-    "map": (dict, Collection), "list": (list, Collection), "collection": (Collection, list, dict),
-    "date": (_dt.date, _dt.datetime), "datetime": (_dt.date, _dt.datetime),
-}
-
-
-def _check_return(rt, value, type_word):
-    """`return` must match the declared type, or it is a runtime error (reference §1)."""
-    allowed = _RETURN_TYPES.get(type_word)
-    if allowed is None or value is None or type(value) in allowed:
-        return value
-    if type(value).__name__ == "TypedList" and list in allowed:
-        return value
-    raise ScriptError(f"the function returns {type_word} but the value returned is "
-                      f"{type_name(value)}")
-
-
-BASE_HELPERS = {
-    "op_add": ops.add, "op_concat": ops.concat, "op_sub": ops.sub, "op_mul": ops.mul,
-    "op_div": ops.div,
-    "op_mod": ops.mod, "op_neg": ops.neg, "op_pos": ops.pos, "op_not": ops.not_,
-    "op_eq": ops.eq, "op_ne": ops.ne, "op_lt": ops.lt, "op_le": ops.le, "op_gt": ops.gt,
-    "op_ge": ops.ge, "op_truth": ops.truth, "op_isnull": ops.is_null, "op_each": ops.each,
-    "op_each_index": ops.each_index, "op_field": ops.field, "op_map": ops.map_literal,
-    "op_new_collection": _new_collection, "op_typed_list": new_typed_list,
-    "op_throw": _throw, "op_catch": _enter_catch, "op_sysvar": _run_sysvar,
-    "op_task": tasks.run_task, "op_block_task": tasks.run_block_task,
-    "op_return": _check_return, "op_record_field": dict.get,
-    "op_lookup": dict.get, "op_join": _join_texts, "op_text_limit": _text_limit, "op_size_limit": _size_limit,
-    "ScriptError": ScriptError,
-    **inline.INLINE_HELPERS,
-}
 
 
 class Compiler:
@@ -721,11 +649,15 @@ def _fill_positions(tree: ast.Module) -> None:
                 stack.append((value, line, col, end_line, end_col))
 
 
-def compile_module(module: n.Module):
-    """(code object, helper table, entry names) for a checked module."""
+def compile_module(module: n.Module, recipes: dict | None = None):
+    """(code object, helper table, entry names) for a checked module. `recipes`, if given,
+    receives how each helper beyond BASE_HELPERS was made, {ident: (kind, key)} as in
+    Compiler.helper: what program_codec needs to make them again."""
     compiler = Compiler(module)
     tree = _compile_tree(compiler)
     code = compile(tree, CODE_FILENAME, "exec", dont_inherit=True)
+    if recipes is not None:
+        recipes.update({ident: kind_key for kind_key, ident in compiler._helper_ids.items()})
     return code, compiler.helpers, compiler.entry_names, tree
 
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 import time
 from collections import OrderedDict
 
-from . import nodes as n
-from .checker import check
-from .compiler import CODE_FILENAME, compile_module
 from .dateformats import parse_literal
 from .errors import CheckError, DelugeError, LimitError, Problem, ScriptError
-from .frontend import parse_module
 from .frozen import Frozen, _set
 from .limits import CRM, Limits
+from .run_helpers import CODE_FILENAME
 from .runtime import Run
 from .services import NO_SERVICES, Services
 from .values import (DEC, INT_MAX, INT_MIN, from_plain, json_size_bound, plain_record,
@@ -85,19 +81,38 @@ class Program:
     """A compiled Deluge module. Immutable, and safe to run from many threads at once."""
 
     __slots__ = ("source", "filename", "warnings", "functions", "_globals", "_signatures",
-                 "_python_tree")
+                 "_entry_names", "_recipes", "_python_tree")
 
-    def __init__(self, source: str, filename: str, module: n.Module, warnings: tuple[Problem, ...]):
-        code, helpers, entry_names, tree = compile_module(module)
+    def __init__(self, source: str, filename: str, module, warnings: tuple[Problem, ...]):
+        from .compiler import compile_module  # not imported for a cached program
+
+        recipes: dict = {}
+        code, helpers, entry_names, tree = compile_module(module, recipes)
         scope = {"__builtins__": {}}
         scope.update(helpers)
         exec(code, scope)  # defines f_main / f_0...; nothing else runs
+        functions = tuple(
+            FunctionInfo(fn.name, fn.display_name, tuple((p.type_name, p.name) for p in fn.params),
+                         fn.return_type) for fn in module.functions)
+        self._setup(source, filename, warnings, functions, scope, entry_names, recipes, tree)
+
+    @classmethod
+    def restored(cls, source: str, filename: str, warnings: tuple[Problem, ...],
+                 functions: tuple[FunctionInfo, ...], scope: dict, entry_names: dict,
+                 recipes: dict) -> "Program":
+        """A Program whose generated functions are already defined in `scope` (by
+        delugelang.program_codec, from a cache entry). It has no Python tree to show."""
+        program = cls.__new__(cls)
+        program._setup(source, filename, warnings, functions, scope, entry_names, recipes, None)
+        return program
+
+    def _setup(self, source, filename, warnings, functions, scope, entry_names, recipes, tree):
         self.source = source
         self.filename = filename
         self.warnings = warnings
-        self.functions = tuple(
-            FunctionInfo(fn.name, fn.display_name, tuple((p.type_name, p.name) for p in fn.params),
-                         fn.return_type) for fn in module.functions)
+        self.functions = functions
+        self._entry_names = entry_names
+        self._recipes = recipes
         self._signatures = {info.name: _Signature(scope[entry_names[info.name]], info)
                             for info in self.functions}
         # What runs without a function name: the main body, or else the first function.
@@ -107,7 +122,7 @@ class Program:
         elif self.functions:
             self._signatures[None] = self._signatures[self.functions[0].name]
         self._globals = scope
-        self._python_tree = tree
+        self._python_tree = tree  # set last: from here on the Program is immutable
 
     def __setattr__(self, name, value):
         if hasattr(self, "_python_tree"):
@@ -117,6 +132,9 @@ class Program:
     def python_source(self) -> str:
         """The generated Python, for review and for the RestrictedPython tripwire test."""
         import ast
+        if self._python_tree is None:
+            raise DelugeError("this program was loaded from the compiled-program cache; "
+                              "compile it with cache=False to see its generated Python")
         return ast.unparse(self._python_tree)
 
     # ---------------------------------------------------------------- running
@@ -390,14 +408,18 @@ def compile(source: str, filename: str = "<script>", *, limits: Limits | None = 
     Programs are cached by source text, so compiling the same function again is cheap.
     """
     limits = limits or CRM
-    key = (hashlib.sha256(source.encode("utf-8", "surrogatepass")).digest(), filename,
-           limits.parse_nesting, limits.source_bytes)
+    # The source text itself is the key: a dict compares it exactly (a hash of it would
+    # cost hashlib's import at every start-up).
+    key = (source, filename, limits.parse_nesting, limits.source_bytes)
     if cache:
         with _CACHE_LOCK:
             program = _CACHE.get(key)
             if program is not None:
                 _CACHE.move_to_end(key)
                 return program
+    from .checker import check
+    from .frontend import parse_module
+
     module = parse_module(source, max_nesting=limits.parse_nesting, max_bytes=limits.source_bytes)
     problems = check(module)
     errors = [p for p in problems if p.severity == "error"]
@@ -414,6 +436,9 @@ def compile(source: str, filename: str = "<script>", *, limits: Limits | None = 
 
 def check_source(source: str, *, limits: Limits | None = None) -> list[Problem]:
     """Every static problem in `source`: a syntax error stops parsing, so it comes alone."""
+    from .checker import check
+    from .frontend import parse_module
+
     limits = limits or CRM
     module = parse_module(source, max_nesting=limits.parse_nesting, max_bytes=limits.source_bytes)
     return check(module)

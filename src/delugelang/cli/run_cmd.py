@@ -73,6 +73,14 @@ def register(sub) -> None:
     run.add_argument("--isolate", action="store_true",
                      help="run in a separate worker process under OS memory and CPU limits "
                           "(for code you do not trust)")
+    run.add_argument("--no-cache", action="store_true",
+                     help="compile the script even if the compiled-program cache holds it, "
+                          "and store nothing (also: DG_NO_PROGRAM_CACHE=1). The cache keeps "
+                          "each script's compiled program in a private per-user directory ("
+                          + _cache_directory() + ", 0700; $DG_CACHE_DIR moves it), so the "
+                          "next run of an unchanged script skips parsing and compiling; an "
+                          "entry is used only for the same source, file name, limits, Python "
+                          "and engine")
     run.add_argument("--trace", action="store_true",
                      help="print each executed line and the variables it changed to stderr, "
                           "then statement counts per line; with --json, put both under \"trace\"")
@@ -89,6 +97,11 @@ def register(sub) -> None:
                        help=".dg files or directories of them, or - for stdin")
     check.add_argument("--json", action="store_true", help="print problems as one JSON object")
     check.set_defaults(handler=check_command)
+
+
+def _cache_directory() -> str:
+    from .program_cache import cache_directory
+    return cache_directory()
 
 
 # ---------------------------------------------------------------- input
@@ -248,7 +261,11 @@ def run_command(args) -> int:
         return EXIT_RUNTIME
     tracer = None
     try:
-        program = compile_program(source, name, limits=limits)
+        if _use_cache(args):
+            from .program_cache import compile_cached
+            program = compile_cached(source, name, limits)
+        else:
+            program = compile_program(source, name, limits=limits)
         for warning in program.warnings:
             if not args.json:
                 print(warning.render(source, name), file=sys.stderr)
@@ -261,6 +278,12 @@ def run_command(args) -> int:
         return _report_failure(err, args, source, name, started, tracer)
     _print_result(result, args, tracer)
     return EXIT_OK
+
+
+def _use_cache(args) -> bool:
+    """The compiled-program cache, unless --no-cache or DG_NO_PROGRAM_CACHE=1 says not."""
+    from .program_cache import enabled
+    return enabled(args.no_cache)
 
 
 def _print_result(result, args, tracer) -> None:

@@ -1,0 +1,87 @@
+"""The run-time helpers generated code calls by name (`op_add`, `op_throw`, ...), importable
+without the compiler: a program loaded from the compiled-program cache runs with this table."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from . import ops, tasks
+from .builtins.typed import new_typed_list
+from .errors import ScriptError
+from .values import DEC, Collection, ErrorValue, to_text, type_name
+
+# The file name of every generated code object: how tracebacks and tracing tell
+# generated frames from the engine's own.
+CODE_FILENAME = "<deluge>"
+
+
+def _throw(value):
+    return ScriptError(to_text(value) if value is not None else "null")
+
+
+def _new_collection():
+    return Collection()
+
+
+def _enter_catch(rt, exc, steps):
+    """The `catch (e)` value, and the step count including the failed callee's steps."""
+    from .program import locate
+    line, _ = locate(exc)
+    return ErrorValue(exc.message, line), max(steps, rt.steps)
+
+
+def _join_texts(limit: int, *parts):
+    """The operands of a concatenation chain as one TEXT, each converted as ops.concat
+    converts it; None past the text budget (the caller then concatenates `+` by `+`)."""
+    text = "".join([p if type(p) is str else str(p) if type(p) is int else
+                    "" if p is None else to_text(p) for p in parts])
+    return text if len(text) <= limit else None
+
+
+def _text_limit(rt) -> int:
+    return rt.limits.text_length
+
+
+def _size_limit(rt) -> int:
+    return rt.limits.collection_size
+
+
+def _run_sysvar(rt, name):
+    return tasks.system_variable(rt, name)
+
+
+_RETURN_TYPES = {
+    "string": (str,), "text": (str,), "int": (int,), "number": (int,), "long": (int,),
+    "bigint": (int,), "decimal": (int, type(DEC.create_decimal(0))),
+    "float": (int, type(DEC.create_decimal(0))), "bool": (bool,), "boolean": (bool,),
+    "map": (dict, Collection), "list": (list, Collection), "collection": (Collection, list, dict),
+    "date": (_dt.date, _dt.datetime), "datetime": (_dt.date, _dt.datetime),
+}
+
+
+def _check_return(rt, value, type_word):
+    """`return` must match the declared type, or it is a runtime error (reference §1)."""
+    allowed = _RETURN_TYPES.get(type_word)
+    if allowed is None or value is None or type(value) in allowed:
+        return value
+    if type(value).__name__ == "TypedList" and list in allowed:
+        return value
+    raise ScriptError(f"the function returns {type_word} but the value returned is "
+                      f"{type_name(value)}")
+
+
+# The compiler adds inline.INLINE_HELPERS (Python builtins) to these: inline imports ast.
+RUN_HELPERS = {
+    "op_add": ops.add, "op_concat": ops.concat, "op_sub": ops.sub, "op_mul": ops.mul,
+    "op_div": ops.div,
+    "op_mod": ops.mod, "op_neg": ops.neg, "op_pos": ops.pos, "op_not": ops.not_,
+    "op_eq": ops.eq, "op_ne": ops.ne, "op_lt": ops.lt, "op_le": ops.le, "op_gt": ops.gt,
+    "op_ge": ops.ge, "op_truth": ops.truth, "op_isnull": ops.is_null, "op_each": ops.each,
+    "op_each_index": ops.each_index, "op_field": ops.field, "op_map": ops.map_literal,
+    "op_new_collection": _new_collection, "op_typed_list": new_typed_list,
+    "op_throw": _throw, "op_catch": _enter_catch, "op_sysvar": _run_sysvar,
+    "op_task": tasks.run_task, "op_block_task": tasks.run_block_task,
+    "op_return": _check_return, "op_record_field": dict.get,
+    "op_lookup": dict.get, "op_join": _join_texts, "op_text_limit": _text_limit, "op_size_limit": _size_limit,
+    "ScriptError": ScriptError,
+}
