@@ -29,32 +29,14 @@ def cache_dir():
     """A directory only this user can write, for the grammar cache; None if there is none.
 
     Lark's cache is a pickle, and loading a pickle runs code, so it must never live where
-    another user could plant one (a shared /tmp): see private_cache_dir. A pathlib.Path,
-    or None."""
+    another user could plant one (a shared /tmp): see user_cache.private_cache_dir.
+    A pathlib.Path, or None."""
     from pathlib import Path
+
+    from .user_cache import private_cache_dir
 
     path = private_cache_dir()
     return Path(path) if path is not None else None
-
-
-def private_cache_dir(*parts: str) -> str | None:
-    """$DG_CACHE_DIR, else $XDG_CACHE_HOME or ~/.cache, plus "delugelang" (and `parts`, a
-    subdirectory), created 0700 and returned only when it is ours and private (neither
-    group nor others may write it); else None. A plain path: no pathlib at start-up."""
-    base = os.environ.get("DG_CACHE_DIR")
-    if not base:
-        root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        base = os.path.join(root, "delugelang")
-    path = os.path.join(base, *parts)
-    for directory in (base, path) if parts else (base,):
-        try:
-            os.makedirs(directory, mode=0o700, exist_ok=True)
-            info = os.stat(directory)
-        except OSError:
-            return None
-        if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
-            return None
-    return path
 
 
 def lark_parser():

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import threading
 import time
+from _thread import allocate_lock  # threading.Lock, without importing threading at start-up
 from collections import OrderedDict
 
-from .dateformats import parse_literal
 from .errors import CheckError, DelugeError, LimitError, Problem, ScriptError
 from .frozen import Frozen, _set
 from .limits import CRM, Limits
@@ -314,6 +313,7 @@ def convert_argument(value, type_name: str, name: str):
             import json
             return from_plain(json.loads(value))
         if kind in ("date", "datetime"):
+            from .dateformats import parse_literal
             parsed = parse_literal(value)
             if parsed is None:
                 raise ValueError
@@ -397,7 +397,7 @@ def _position(code, lasti: int, lineno: int) -> tuple[int, int | None]:
 # ---------------------------------------------------------------- compiling
 
 _CACHE: OrderedDict = OrderedDict()
-_CACHE_LOCK = threading.Lock()
+_CACHE_LOCK = allocate_lock()
 _CACHE_SIZE = 256
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as _dt
 
 from . import ops, tasks
-from .builtins.typed import new_typed_list
 from .errors import ScriptError
 from .values import DEC, Collection, ErrorValue, to_text, type_name
 
@@ -17,6 +16,12 @@ CODE_FILENAME = "<deluge>"
 
 def _throw(value):
     return ScriptError(to_text(value) if value is not None else "null")
+
+
+def _new_typed_list(rt, elem_name: str, *initial):
+    """`List:Int()`: builtins.typed.new_typed_list, imported on first use (start-up time)."""
+    from .builtins.typed import new_typed_list
+    return new_typed_list(rt, elem_name, *initial)
 
 
 def _new_collection():
@@ -78,7 +83,7 @@ RUN_HELPERS = {
     "op_eq": ops.eq, "op_ne": ops.ne, "op_lt": ops.lt, "op_le": ops.le, "op_gt": ops.gt,
     "op_ge": ops.ge, "op_truth": ops.truth, "op_isnull": ops.is_null, "op_each": ops.each,
     "op_each_index": ops.each_index, "op_field": ops.field, "op_map": ops.map_literal,
-    "op_new_collection": _new_collection, "op_typed_list": new_typed_list,
+    "op_new_collection": _new_collection, "op_typed_list": _new_typed_list,
     "op_throw": _throw, "op_catch": _enter_catch, "op_sysvar": _run_sysvar,
     "op_task": tasks.run_task, "op_block_task": tasks.run_block_task,
     "op_return": _check_return, "op_record_field": dict.get,

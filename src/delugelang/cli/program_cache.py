@@ -2,7 +2,7 @@
 
 The second run of an unchanged script loads its compiled program (delugelang.program_codec)
 instead of parsing, checking and compiling it again. Entries live in the private per-user
-cache directory (parser.private_cache_dir: $DG_CACHE_DIR, else $XDG_CACHE_HOME or ~/.cache,
+cache directory (user_cache.private_cache_dir: $DG_CACHE_DIR, else $XDG_CACHE_HOME or ~/.cache,
 plus delugelang/programs; 0700, refused when not ours or writable by others), are written
 atomically (a temporary file, then os.replace) and bounded in number and size, the oldest
 going first. An entry is used only when everything it was compiled from matches exactly:
@@ -89,7 +89,7 @@ def _walk(directory: str, prefix: str, out: list) -> None:
 def _entry_path(source: str, filename: str, limits) -> str | None:
     """The file an entry for this script would be in (a cheap name: entries are verified
     in full), or None when there is no private cache directory."""
-    from ..parser import private_cache_dir
+    from ..user_cache import private_cache_dir
 
     directory = private_cache_dir(SUBDIRECTORY)
     if directory is None:

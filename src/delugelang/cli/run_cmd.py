@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import sys
@@ -270,14 +269,22 @@ def run_command(args) -> int:
             if not args.json:
                 print(warning.render(source, name), file=sys.stderr)
         tracer = _make_tracer(args, source, name)
-        with tracer or contextlib.nullcontext():
-            result = program.run(call_args, record=record, services=services, limits=limits,
-                                 function=args.function,
-                                 isolation="process" if args.isolate else None)
+        result = _run_program(program, args, call_args, record, services, limits, tracer)
     except DelugeError as err:
         return _report_failure(err, args, source, name, started, tracer)
     _print_result(result, args, tracer)
     return EXIT_OK
+
+
+def _run_program(program, args, call_args, record, services, limits, tracer):
+    """The run itself, traced when `tracer` is given."""
+    def run():
+        return program.run(call_args, record=record, services=services, limits=limits,
+                           function=args.function, isolation="process" if args.isolate else None)
+    if tracer is None:
+        return run()
+    with tracer:
+        return run()
 
 
 def _use_cache(args) -> bool:
