@@ -261,3 +261,126 @@ def test_concatenation_chains_match_ops_concat_step_by_step(a, b, c, budget, cal
             want = ("error", exc.message, column)
             break
     assert got == (want or ("value", text))
+
+
+# ---------------------------------------------------------------- TEXT methods, Map(), return
+
+TEXT_RECEIVERS = st.one_of(
+    st.text(alphabet=st.sampled_from(" \t\n\x00\x1f\x7f\xa0aZß\u0130\ufb00@é"), max_size=6),
+    st.sampled_from([None, 7, True, [1], {"a": 1}, DEC.create_decimal("2.5")]))
+TEXT_CALLS = ["trim()", "toLowerCase()", "lower()", "toUpperCase()", "upper()",
+              'getSuffix("@")', 'replaceAll("[^a-z]", "")', 'replaceAll("a", "$0$0")',
+              "length()", 'contains("a")']
+
+
+@settings(max_examples=300, deadline=None)
+@given(x=TEXT_RECEIVERS, call=st.sampled_from(TEXT_CALLS), budget=st.integers(0, 8))
+def test_text_methods_match_the_dispatcher(x, call, budget):
+    """A method on a receiver checked to be TEXT runs without the method helper (inline for
+    trim/lower/upper, the TEXT builtin itself for the others): same value or error as the
+    dispatcher, at the text budget too, and for receivers of any other type."""
+    from delugelang.builtins.registry import method_dispatcher
+
+    program = delugelang.compile(f"void f(string x) {{ info x.{call}; }}", cache=False)
+    assert "op_type(v_x) is op_str" in program.python_source()
+    limits = CRM.replace(text_length=budget)
+    got = outcome(lambda: program.run(preset={"x": x}, limits=limits).info[0])
+    name, _, rest = call.partition("(")
+    args = [a.strip('"') for a in rest.rstrip(")").split(", ")] if rest != ")" else []
+    rt = Run(limits, NO_SERVICES)
+    assert got == outcome(lambda: method_dispatcher(name)(rt, x, *args))
+
+
+def test_text_method_fast_paths_stand_only_in_front_of_their_builtins(monkeypatch):
+    """A wrapper registered in a TEXT builtin's place (docgen's recorder) sees every call."""
+    from delugelang.builtins.registry import method_spec
+
+    seen = []
+    for name in ("trim", "getSuffix"):
+        spec = method_spec(name)
+        impl, lo, hi = spec.impls[str]
+
+        def recorder(*args, _impl=impl):
+            seen.append(args[1])
+            return _impl(*args)
+        monkeypatch.setitem(spec.impls, str, (recorder, lo, hi))
+    program = delugelang.compile('x = " a@b ";\ninfo x.trim();\ninfo x.getSuffix("@");\n',
+                                 cache=False)
+    assert program.run().info == ("a@b", "b ")
+    assert seen == [" a@b ", " a@b "]
+    assert "op_strip" not in program.python_source()
+
+
+def test_empty_map_and_list_are_new_each_time():
+    program = delugelang.compile("l = List();\nfor each i in {1, 2}\n{\n\tm = Map();\n"
+                                 "\tm.put(\"i\", i);\n\tl.add(m);\n\tk = List();\n\tk.add(i);\n"
+                                 "\tl.add(k);\n}\ninfo l;\ninfo Map({\"a\": 1});\n", cache=False)
+    source = program.python_source()
+    assert "v_m = {}" in source and "v_k = []" in source
+    assert program.run().info == ('{"i":1},{1},{"i":2},{2}', '{"a":1}')  # as before
+
+
+def test_empty_constructors_stand_only_in_front_of_their_builtins(monkeypatch):
+    from delugelang.builtins.registry import lookup_function
+
+    spec = lookup_function("Map")
+    calls = []
+
+    def recorder(rt, *args, _impl=spec.impl):
+        calls.append(args)
+        return _impl(rt, *args)
+    monkeypatch.setattr(spec, "impl", recorder)
+    program = delugelang.compile("m = Map();\ninfo m.size();\n", cache=False)
+    assert program.run().info == ("0",) and calls == [()]
+
+
+@pytest.mark.parametrize("declared,value,ok", [
+    ("map", "{\"a\": 1}", True), ("map", "List()", False), ("map", "null", True),
+    ("list", "{1}", True), ("list", "\"x\"", False), ("string", "\"x\"", True),
+    ("string", "1", False), ("int", "1", True), ("int", "true", False), ("bool", "false", True),
+    ("bool", "0", False), ("decimal", "1", True), ("map", "{}", True)])
+def test_declared_return_types_are_checked_as_before(declared, value, ok):
+    from delugelang.run_helpers import _check_return
+
+    program = delugelang.compile(f"{declared} f()\n{{\n\tx = {value};\n\treturn x;\n}}\n",
+                                 cache=False)
+    got = outcome(lambda: program.run().value)
+    plain = delugelang.compile(f"x = {value};\ninfo x;\n", cache=False).run()
+    assert (got[0] == "value") == ok
+    if not ok:
+        with pytest.raises(ScriptError) as caught:
+            _check_return(RT, {"List()": [], '"x"': "x", "1": 1, "true": True, "0": 0}[value],
+                          declared)
+        assert got == ("error", "ScriptError", caught.value.message)
+    else:
+        assert got == ("value", plain.info[0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(kind=st.sampled_from(["map", "list", "null", "text", "collection"]),
+       items=st.lists(st.tuples(st.one_of(st.text(max_size=1), st.integers(0, 2)),
+                                st.integers(0, 3)), max_size=3),
+       key=MAP_KEYS, choice=LOOP_VALUES, budget=st.integers(1, 4))
+def test_put_outside_loops_matches_the_builtin(kind, items, key, choice, budget):
+    """`put` statements are inline everywhere (a CRM function builds its result with them)."""
+    import copy
+
+    from delugelang.builtins.registry import method_dispatcher
+
+    assume(not (kind == "collection" and choice == "itself"))
+    key = _value_of(key, None)
+    value_text = "c" if choice == "itself" else "v"
+    program = delugelang.compile(f"void f(string c, string k, string v) {{ c.put(k, {value_text});"
+                                 " info c; }", cache=False)
+    assert "op_type(v_c) is op_dict" in program.python_source()
+    limits = CRM.replace(collection_size=budget)
+    receiver = _receiver_of(kind, items)
+    mine, theirs = copy.deepcopy(receiver), copy.deepcopy(receiver)
+    got = outcome(lambda: program.run(
+        preset={"c": mine, "k": key, "v": _value_of(choice, mine)}, limits=limits).info[0])
+    rt = Run(limits, NO_SERVICES)
+
+    def builtin():
+        method_dispatcher("put")(rt, theirs, key, _value_of(choice, theirs))
+        return to_text(theirs)
+    assert got == outcome(builtin)

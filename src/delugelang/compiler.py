@@ -22,7 +22,7 @@ from .builtins.registry import FunctionSpec, function_caller, lookup_function, \
 from .checker import CONTEXT_NAMES, FunctionTable, dotted_path, is_system_variable
 from .dateformats import literal_for_run, needs_run_date, parse_literal
 from .errors import ScriptError
-from .fastmethods import is_genuine, method_caller
+from .fastmethods import empty_constructor, is_genuine, method_caller, text_method
 # The run-time helper table lives apart, so that a cached program runs without this module.
 from .run_helpers import _RETURN_TYPES, CODE_FILENAME, RUN_HELPERS  # noqa: F401
 from .values import DEC
@@ -33,6 +33,10 @@ _BINARY_HELPERS = {"+": "op_add", "-": "op_sub", "*": "op_mul", "/": "op_div", "
                    "==": "op_eq", "=": "op_eq", "!=": "op_ne", "<": "op_lt", "<=": "op_le",
                    ">": "op_gt", ">=": "op_ge"}
 _BOOLEAN_OPS = {"==", "=", "!=", "<", "<=", ">", ">="}
+# Declared return types whose allowed values (_RETURN_TYPES) include one exact Python type.
+_RETURN_TYPE_HELPERS = {"map": "op_dict", "list": "op_list", "string": "op_str",
+                        "text": "op_str", "int": "op_int", "number": "op_int", "long": "op_int",
+                        "bigint": "op_int", "bool": "op_bool", "boolean": "op_bool"}
 
 
 class Compiler:
@@ -144,7 +148,18 @@ class Compiler:
             return ast.Return(ast.Constant(None))
         value = self.expr(s.value)
         if self.fn is not None and self.fn.return_type.lower() in _RETURN_TYPES:
-            value = _call("op_return", _name("rt"), value, ast.Constant(self.fn.return_type.lower()))
+            type_word = self.fn.return_type.lower()
+            checked = _call("op_return", _name("rt"), value, ast.Constant(type_word))
+            if type_word in _RETURN_TYPE_HELPERS:
+                # A value of the declared type's first Python type passes without the call
+                # (_check_return would give it back as it is).
+                result = inline.Operand(value, self.temp)
+                checked.args[1] = result.again()
+                value = ast.IfExp(test=inline.type_is(result.first(),
+                                                      _RETURN_TYPE_HELPERS[type_word]),
+                                  body=result.again(), orelse=checked)
+            else:
+                value = checked
         return ast.Return(value)
 
     def s_Throw(self, s):
@@ -383,6 +398,11 @@ class Compiler:
             return self.user_call(fn, e.args)
         spec = lookup_function(e.name)
         if isinstance(spec, FunctionSpec):
+            empty = empty_constructor(spec.impl) if not e.args else None
+            if empty == "map":  # Map(): a new dict, as builtins/common.py's new_map gives
+                return ast.Dict([], [])
+            if empty == "list":
+                return ast.List([], LOAD)
             ident = self.helper("fn", spec.name.lower(), lambda: function_caller(spec))
         else:
             if e.args:
@@ -412,13 +432,31 @@ class Compiler:
             return _call(caller, _name("rt"), recv.first(), *values)
         recv = self.expr(receiver)
         fast = None
-        if self.loop_depth and any(is_genuine(impl, key, t, len(values))
-                                   for t, (impl, _, _) in spec.impls.items()):
+        # Inline in loops, where a call per iteration counts; `put` everywhere too: a CRM
+        # function called once per record builds its result map with put statements.
+        if (self.loop_depth or key == "put") and any(
+                is_genuine(impl, key, t, len(values)) for t, (impl, _, _) in spec.impls.items()):
             fast = inline.collection_method(key, recv, values, caller, self.temp)
         if fast is not None:
             self.reads_size_limit = self.reads_size_limit or key in ("add", "put")
             return fast
-        return _call(caller, _name("rt"), recv, *values)
+        fast = self.text_method(spec, recv, values, caller)
+        return fast if fast is not None else _call(caller, _name("rt"), recv, *values)
+
+    def text_method(self, spec, recv: ast.expr, values: list, caller: str) -> ast.expr | None:
+        """The call on a receiver checked to be TEXT, without the helper frame
+        (fastmethods.text_method, inline.text_method), or None."""
+        how = text_method(spec, len(values))
+        if how is None:
+            return None
+        kind, detail = how
+        form, ident = kind, None
+        if kind == "inline":
+            form = detail
+        else:  # the TEXT implementation itself, bound as a helper
+            ident = self.helper("m", (spec.name.lower(), len(values), "text"), lambda: detail)
+        return inline.text_method(form, ident, inline.Operand(recv, self.temp), values,
+                                  caller, self.temp)
 
     def user_call(self, fn: n.FunctionDef, args) -> ast.expr:
         """`(f_1(rt, a, b, n_steps), n_steps := rt.steps)[0]`: the callee continues our step

@@ -137,3 +137,52 @@ def _plain_caller(impl_for, generic, argc: int):
         def call(rt, recv, *args):
             return impl_for(type(recv), generic)(rt, recv, *args)
     return call
+
+
+# ---------------------------------------------------------------- TEXT receivers
+
+# (method name, argument count) -> (the TEXT builtin in builtins/text.py it stands in
+# front of, the inline form inline.text_method writes for it). Each builtin's result is
+# one `str` method's, within the text budget: trim is `str.strip` of the characters up to
+# U+0020; lower and upper fail only when the result passes the budget.
+_TEXT = "delugelang.builtins.text"
+TEXT_INLINE = {
+    ("trim", 0): ((_TEXT, "trim"), "strip"),
+    ("tolowercase", 0): ((_TEXT, "to_lower_case"), "lower"),
+    ("lower", 0): ((_TEXT, "to_lower_case"), "lower"),
+    ("touppercase", 0): ((_TEXT, "to_upper_case"), "upper"),
+    ("upper", 0): ((_TEXT, "to_upper_case"), "upper"),
+}
+
+
+def text_method(spec, argc: int):
+    """How a call of `spec` with `argc` arguments on a TEXT receiver skips the method
+    helper: ("inline", form) in front of the exact builtin TEXT_INLINE names, ("call",
+    impl) for any other TEXT implementation taking `argc` (the helper would pick the same
+    one: method_caller's table), None when TEXT has none. Whatever is registered in the
+    builtin's place (docgen's recorder) is called, never passed by."""
+    entry = spec.impls.get(str)
+    if entry is None:
+        return None
+    impl, lo, hi = entry
+    if argc < lo or (hi is not None and argc > hi):
+        return None
+    inline = TEXT_INLINE.get((spec.name.lower(), argc))
+    if inline is not None and (getattr(impl, "__module__", None),
+                               getattr(impl, "__name__", None)) == inline[0]:
+        return "inline", inline[1]
+    return "call", impl
+
+
+# ---------------------------------------------------------------- constructors
+
+# `Map()` and `List()` without an argument are a new empty dict or list, in front of the
+# exact builtins of builtins/common.py (which return `{}` and `[]` for no argument).
+_COMMON = "delugelang.builtins.common"
+EMPTY_CONSTRUCTORS = {(_COMMON, "new_map"): "map", (_COMMON, "new_list"): "list"}
+
+
+def empty_constructor(impl) -> str | None:
+    """"map" or "list" when `impl` is the exact builtin `Map()` or `List()` calls, else None."""
+    return EMPTY_CONSTRUCTORS.get((getattr(impl, "__module__", None),
+                                   getattr(impl, "__name__", None)))

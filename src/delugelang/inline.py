@@ -363,3 +363,43 @@ def as_statement(expr: ast.expr) -> ast.stmt:
 def _below_size(collection: ast.Name) -> ast.Compare:
     return ast.Compare(ast.Call(_load("op_len"), [collection], []), [ast.Lt()],
                        [_load("n_size")])
+
+
+# ---------------------------------------------------------------- TEXT methods
+
+# The str methods the inline TEXT forms call, and trim's characters (builtins/text.py).
+TEXT_SPACES = "".join(chr(c) for c in range(33))
+INLINE_HELPERS.update({"op_strip": str.strip, "op_lower": str.lower, "op_upper": str.upper})
+
+
+def text_method(form: str, impl: str | None, recv: Operand, values: list, caller: str,
+                temp) -> ast.expr | None:
+    """A method call on a receiver checked to be TEXT, without the method helper frame
+    (fastmethods.text_method says which form fits):
+
+        trim:          (op_strip(t, SPACES) if op_type(t := X) is op_str else m_1(rt, t))
+        lower, upper:  (r if op_type(t := X) is op_str and op_len(r := op_lower(t)) <= n_text
+                        else m_3(rt, t))
+        "call":        (m_6(rt, t, a, b) if op_type(t := X) is op_str else m_5(rt, t, a, b))
+
+    `m_6` is the TEXT implementation itself, `m_5` the helper (any other receiver: its
+    implementation or Deluge's error). lower and upper fail only past the text budget,
+    where the helper gives the error. Arguments must be variables or constants: they
+    appear in both branches, and only one runs. None when the shape does not fit."""
+    if not all(_stable(v) for v in values):
+        return None
+    test = type_is(recv.first(), "op_str")
+    fallback = ast.Call(_load(caller), [_load("rt"), recv.again()] + values, [])
+    if form == "strip":
+        fast = ast.Call(_load("op_strip"), [recv.again(), ast.Constant(TEXT_SPACES)], [])
+    elif form in ("lower", "upper"):
+        result = temp()
+        changed = ast.NamedExpr(_store(result), ast.Call(_load("op_" + form), [recv.again()], []))
+        test = ast.BoolOp(AND, [test, ast.Compare(ast.Call(_load("op_len"), [changed], []),
+                                                  [LTE], [_load("n_text")])])
+        fast = _load(result)
+    elif form == "call" and impl is not None:
+        fast = ast.Call(_load(impl), [_load("rt"), recv.again()] + values, [])
+    else:
+        return None
+    return ast.IfExp(test=test, body=fast, orelse=fallback)
