@@ -128,7 +128,9 @@ def main(argv=None) -> int:
         print(f"B6   dg run start-up, CPU time{'':9} {r['dg_ms']:10.3f}ms "
               f"{r['python_ms']:10.3f}ms {r['ratio']:6.2f}x  <= 4x {_verdict(start)}")
         print(f"     (wall time {r['dg_wall_ms']:.1f} ms vs {r['python_wall_ms']:.1f} ms for "
-              f"python -c 'pass')")
+              f"python -c 'pass'; the compiled program comes from dg run's cache)")
+        print(f"     first run, empty program cache: {r['dg_cold_ms']:.1f} ms CPU "
+              f"({r['dg_cold_ms'] / r['python_ms']:.2f}x, for information)")
         print(f"B6   dg run peak memory{'':16} {r['peak_mb']:10.1f}MB {r['python_peak_mb']:10.1f}MB"
               f"{'':9}<= 40 MB {_verdict(memory)}")
     if selected("B7"):
