@@ -20,6 +20,7 @@ import zlib
 SUBDIRECTORY = "programs"
 MAX_ENTRIES = 500
 MAX_BYTES = 50 * 1024 * 1024
+MAX_ENTRY_BYTES = 16 * 1024 * 1024  # a program larger than this is not stored
 _SUFFIX = ".dgc"
 
 # Set DG_NO_PROGRAM_CACHE=1 to run without the cache, as `dg run --no-cache` does.
@@ -77,7 +78,7 @@ def engine_fingerprint() -> tuple:
 def _walk(directory: str, prefix: str, out: list) -> None:
     with os.scandir(directory) as entries:
         for entry in sorted(entries, key=lambda e: e.name):
-            if entry.name == "__pycache__" or entry.name.endswith((".pyc", ".pyo")):
+            if entry.name == "__pycache__":  # Python's own bytecode cache of the files seen
                 continue
             if entry.is_dir(follow_symlinks=False):
                 _walk(entry.path, prefix + entry.name + "/", out)
@@ -105,7 +106,7 @@ def _load(path: str, source: str, filename: str, extra: tuple):
 
     try:
         with open(path, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
+            data = fh.read(MAX_ENTRY_BYTES + 1)  # a larger one is refused by decode
     except OSError:
         return None
     try:
@@ -123,7 +124,7 @@ def _store(path: str, program, extra: tuple) -> None:
     from ..program_codec import encode
 
     data = encode(program, extra)
-    if data is None or len(data) > MAX_BYTES:
+    if data is None or len(data) > MAX_ENTRY_BYTES:
         return
     temporary = f"{path}.{os.getpid()}.tmp"
     try:
