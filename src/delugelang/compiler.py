@@ -78,8 +78,7 @@ class Compiler:
         assigned = _assigned_names(body) - set(param_names)
         reads_input = "input" not in param_names and _reads_name(body, "input")
         prologue = [
-            _expr(_call_attr("rt", "enter")),
-            _assign("n_mark", _call_attr("rt", "tick", _name("n_steps"))),
+            _assign("n_mark", _call_attr("rt", "begin", _name("n_steps"))),
             _assign("n_text", _call("op_text_limit", _name("rt"))),
         ]
         for name in sorted(assigned - ({"input"} if reads_input else set())):

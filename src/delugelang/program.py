@@ -14,7 +14,7 @@ from .run_helpers import CODE_FILENAME
 from .runtime import Run
 from .services import NO_SERVICES, Services
 from .values import (DEC, INT_MAX, INT_MIN, from_plain, json_size_bound, plain_record,
-                     to_json_text, to_plain)
+                     scalar_map_bound, to_json_text, to_plain)
 
 
 class Stats(Frozen):
@@ -49,18 +49,6 @@ class Result(Frozen):
 _new = object.__new__
 _set_statements, _set_ms = Stats.statements.__set__, Stats.ms.__set__
 _set_value, _set_info, _set_stats = Result.value.__set__, Result.info.__set__, Result.stats.__set__
-
-
-def _result(value, info: tuple, statements: int, ms: float) -> Result:
-    """Result(value, info, Stats(statements, ms)), without two __init__ calls: once a run."""
-    stats = _new(Stats)
-    _set_statements(stats, statements)
-    _set_ms(stats, ms)
-    result = _new(Result)
-    _set_value(result, value)
-    _set_info(result, info)
-    _set_stats(result, stats)
-    return result
 
 
 class FunctionInfo(Frozen):
@@ -233,7 +221,10 @@ class PreparedCall:
             from .isolation import run_isolated
             return run_isolated(self.program, args, record=record, services=self.services,
                                 limits=self.limits, function=self.function)
-        record = record_value(record) if record else {}
+        if type(record) is dict and plain_record(record):
+            record = dict(record)  # record_value's commonest case, without its frame
+        else:
+            record = record_value(record) if record else {}
         if args or preset:
             argv = self._bind(args, record, preset)
         else:  # CRM-style argument mapping, as in _bind
@@ -246,8 +237,20 @@ class PreparedCall:
         except Exception as exc:
             raise _as_deluge_error(exc, rt) from (exc if os.environ.get("DG_DEBUG") else None)
         elapsed = (time.perf_counter() - rt.started) * 1000
-        _check_return_size(value, limits)
-        return _result(value, tuple(rt.info_lines), rt.steps, elapsed)
+        # A returned map of plain values is bounded in one call; anything else, or a bound
+        # past the budget, is measured by _check_return_size.
+        bound = scalar_map_bound(value) if type(value) is dict else None
+        if bound is None or bound > limits.return_bytes:
+            _check_return_size(value, limits)
+        # Result(value, info, Stats(statements, ms)), without two __init__ frames:
+        stats = _new(Stats)
+        _set_statements(stats, rt.steps)
+        _set_ms(stats, elapsed)
+        result = _new(Result)
+        _set_value(result, value)
+        _set_info(result, tuple(rt.info_lines))
+        _set_stats(result, stats)
+        return result
 
     run = __call__
 

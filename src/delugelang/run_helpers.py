@@ -4,6 +4,7 @@ without the compiler: a program loaded from the compiled-program cache runs with
 from __future__ import annotations
 
 import datetime as _dt
+from operator import attrgetter
 
 from . import ops, tasks
 from .errors import ScriptError
@@ -38,17 +39,16 @@ def _enter_catch(rt, exc, steps):
 def _join_texts(limit: int, *parts):
     """The operands of a concatenation chain as one TEXT, each converted as ops.concat
     converts it; None past the text budget (the caller then concatenates `+` by `+`)."""
-    text = "".join([p if type(p) is str else str(p) if type(p) is int else
-                    "" if p is None else to_text(p) for p in parts])
+    text = ""
+    for p in parts:  # `+=` on the only reference grows the text in place: no list, no frame
+        t = type(p)
+        text += p if t is str else str(p) if t is int else "" if p is None else to_text(p)
     return text if len(text) <= limit else None
 
 
-def _text_limit(rt) -> int:
-    return rt.limits.text_length
-
-
-def _size_limit(rt) -> int:
-    return rt.limits.collection_size
+# The run's text and collection budgets, read once per function call, in C (no frame).
+_text_limit = attrgetter("limits.text_length")
+_size_limit = attrgetter("limits.collection_size")
 
 
 def _run_sysvar(rt, name):

@@ -64,6 +64,22 @@ class Run:
         mark = steps + CHECK_EVERY
         return mark if mark < limit else limit
 
+    def begin(self, steps: int) -> int:
+        """A Deluge function call begins: enter(), then tick(steps), in one call (every
+        function's prologue); returns the next mark."""
+        self.depth += 1
+        if self.depth > self.limits.call_depth:
+            self.depth -= 1
+            self.enter()  # gives the call_depth error
+        self.steps = steps
+        limit = self.limits.statements
+        if steps > limit:
+            self.tick(steps)  # gives the statements error
+        if _clock() > self.deadline:
+            self.check_time()
+        mark = steps + CHECK_EVERY
+        return mark if mark < limit else limit
+
     def first_mark(self) -> int:
         return min(self.limits.statements, self.steps + CHECK_EVERY)
 

@@ -295,7 +295,7 @@ _NUMBER_ONLY = frozenset((int,))
 _PLAIN_OR_NUMBER = _PLAIN_SCALARS | _NUMBER_ONLY
 
 
-def _scalar_map_bound(value: dict) -> int | None:
+def scalar_map_bound(value: dict) -> int | None:
     """json_size_bound of a map of text keys to TEXT, NUMBER, BOOLEAN or null values (None
     for any other map): per entry at most 6 bytes a character, the key's quotes, `:` and
     `,`, and 20 for a value that is no text (a NUMBER's digits). One plain loop: for the
@@ -336,7 +336,7 @@ def json_size_bound(value, budget: int, depth: int = 0) -> int:
                 break
         return total
     if t is dict:
-        bound = _scalar_map_bound(value)
+        bound = scalar_map_bound(value)
         if bound is not None:
             return bound
         total = 2 + 2 * len(value)

@@ -429,6 +429,8 @@ def replace_all(rt, text, search, replacement, literal=None):
     >>> "John Smith".replaceAll("(\\w+) (\\w+)", "$2, $1")
     "Smith, John"
     """
+    if literal is None and type(search) is str:  # the commonest call, without two frames
+        return regexes.replace(rt, text, search, replacement, "replaceAll")
     op = "replaceAll"
     return regexes.replace(rt, text, text_arg(search, op, "search text"), replacement, op,
                            literal=_literal_flag(literal, op))
