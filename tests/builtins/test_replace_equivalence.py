@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import delugelang
 from delugelang.builtins import regexes
-from delugelang.errors import ScriptError
+from delugelang.errors import DelugeError, ScriptError
 from delugelang.limits import CRM
 from delugelang.runtime import Run
 from delugelang.services import NO_SERVICES
@@ -132,3 +132,38 @@ def test_catastrophic_backtracking_is_still_stopped():
     with pytest.raises(delugelang.LimitError) as info:
         delugelang.compile(code).run(limits=delugelang.Limits(regex_seconds=0.05))
     assert info.value.limit == "regex_seconds"
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="abc019 -", max_size=14), pattern=st.sampled_from(PATTERNS + ("b", "a*")),
+       replacement=st.text(alphabet="ab$\\0", max_size=3), budget=st.integers(0, 30),
+       pattern_limit=st.integers(0, 4), steps=st.sampled_from([None, 3, 20]))
+def test_replace_all_ready_path_matches_the_general_path(text, pattern, replacement, budget,
+                                                         pattern_limit, steps):
+    """text.replace_all's shortcut (regexes.replace_all_ready, for a pattern and replacement
+    the general path has already run on its constant path) gives the general path's value or
+    error: at the text budget, the pattern-length limit and the no-timer bound too."""
+    with pytest.MonkeyPatch.context() as patch:
+        if steps is not None:  # a smaller no-timer bound, with its own table
+            patch.setattr(regexes, "_BOUNDED_STEPS", steps)
+            patch.setattr(regexes, "_READY", {})
+        _ready_matches_general(text, pattern, replacement, budget, pattern_limit)
+
+
+def _ready_matches_general(text, pattern, replacement, budget, pattern_limit):
+    from delugelang.builtins.text import replace_all
+
+    rt = Run(CRM.replace(text_length=budget, regex_pattern_length=pattern_limit), NO_SERVICES)
+    wide = Run(CRM, NO_SERVICES)
+
+    def outcome(fn):
+        try:
+            return ("value", fn())
+        except DelugeError as exc:  # ScriptError and LimitError
+            return ("error", type(exc).__name__, exc.message)
+    outcome(lambda: regexes.replace(wide, "seed", pattern, replacement, "replaceAll"))  # fills _READY
+    want = outcome(lambda: regexes.replace(rt, text, pattern, replacement, "replaceAll"))
+    assert outcome(lambda: replace_all(rt, text, pattern, replacement)) == want
+    if regexes._READY.get((pattern, replacement)) is None:
+        return
+    assert regexes.replace_all_ready(rt, text, pattern, replacement) in (want[1], None)

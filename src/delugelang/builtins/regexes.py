@@ -173,6 +173,8 @@ def replace(rt, text: str, pattern, replacement, op: str, *, first: bool = False
         substitute = constant if "\\" not in constant else (lambda m: constant)
         try:  # `regex` reads any argument past the first two slowly (about 1 µs)
             if timeout is None and not first:
+                if not (ignore_case or literal) and substitute is constant:
+                    _remember_ready(pattern, replacement, compiled, constant, unquantified)
                 return compiled.sub(substitute, text)
             return compiled.sub(substitute, text, count=count, timeout=timeout)
         except _REGEX_FAILURES as exc:
@@ -192,6 +194,41 @@ def replace(rt, text: str, pattern, replacement, op: str, *, first: bool = False
         return out
 
     return _run(rt, op, lambda: compiled.sub(substitute, text, count=count, timeout=timeout))
+
+
+# replaceAll(pattern, replacement) calls whose plan came out as "substitute a constant
+# without a backslash, in C, with no timer" above: (pattern, replacement) -> (compiled.sub,
+# the constant, the longest text that needs no timer). Filled by replace() as it takes
+# that path; replace_all_ready() takes it again with the same checks, one frame earlier.
+_READY: dict = {}
+_READY_SIZE = 512
+
+
+def _remember_ready(pattern: str, replacement: str, compiled, constant: str,
+                    unquantified: bool) -> None:
+    if unquantified and len(_READY) < _READY_SIZE and len(replacement) <= _CACHED_TEXT:
+        longest = _BOUNDED_STEPS // len(pattern) if pattern else _BOUNDED_STEPS ** 2
+        _READY[(pattern, replacement)] = (compiled.sub, constant, longest)
+
+
+def replace_all_ready(rt, text: str, pattern: str, replacement: str):
+    """`replace(rt, text, pattern, replacement, "replaceAll")` for a TEXT pattern and
+    replacement already seen on its fastest path (see _READY), when this text takes that
+    path too (the pattern within `regex_pattern_length`, no timer needed, the text budget
+    safe even with a match at every position); None otherwise, for replace() to decide."""
+    ready = _READY.get((pattern, replacement))
+    if ready is None:
+        return None
+    sub, constant, longest = ready
+    n = len(text)
+    limits = rt.limits
+    if n <= longest and len(pattern) <= limits.regex_pattern_length and \
+            n + (n + 1) * len(constant) <= limits.text_length:
+        try:
+            return sub(constant, text)
+        except _REGEX_FAILURES:
+            return None  # replace() runs it again and gives the error
+    return None
 
 
 def _replace_plan(pattern: str, replacement: str, ignore_case: bool, literal: bool, op: str):

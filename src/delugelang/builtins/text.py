@@ -430,6 +430,10 @@ def replace_all(rt, text, search, replacement, literal=None):
     "Smith, John"
     """
     if literal is None and type(search) is str:  # the commonest call, without two frames
+        if type(replacement) is str:
+            done = regexes.replace_all_ready(rt, text, search, replacement)
+            if done is not None:
+                return done
         return regexes.replace(rt, text, search, replacement, "replaceAll")
     op = "replaceAll"
     return regexes.replace(rt, text, text_arg(search, op, "search text"), replacement, op,
