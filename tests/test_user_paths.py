@@ -722,12 +722,14 @@ def test_unknown_option_of_a_subcommand_shows_that_subcommands_usage(tmp_path):
     out = dg("--bogus", "run", cwd=tmp_path)  # given to dg itself
     assert out.returncode == 2
     assert "dg: error: unrecognized arguments: --bogus" in out.stderr
-    # Still only the named subcommand's module loads.
+    # Still only the named subcommand's module loads (with run's program cache, whose
+    # directory its --help names).
     probe = ("import sys\nfrom delugelang.cli import main\ntry:\n    main(['run', '--bogus'])\n"
              "except SystemExit:\n    pass\n"
              "print(sorted(m for m in sys.modules if m.startswith('delugelang.cli.')))\n")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
-    assert out.stdout.strip() == "['delugelang.cli.common', 'delugelang.cli.run_cmd']"
+    assert out.stdout.strip() == ("['delugelang.cli.common', 'delugelang.cli.program_cache', "
+                                  "'delugelang.cli.run_cmd']")
 
 
 def test_workflow_list_reports_actions_whose_function_could_not_run(tmp_path):
