@@ -269,7 +269,8 @@ TEXT_RECEIVERS = st.one_of(
     st.text(alphabet=st.sampled_from(" \t\n\x00\x1f\x7f\xa0aZß\u0130\ufb00@é"), max_size=6),
     st.sampled_from([None, 7, True, [1], {"a": 1}, DEC.create_decimal("2.5")]))
 TEXT_CALLS = ["trim()", "toLowerCase()", "lower()", "toUpperCase()", "upper()",
-              'getSuffix("@")', 'replaceAll("[^a-z]", "")', 'replaceAll("a", "$0$0")',
+              'getSuffix("@")', 'getSuffix("")', 'getSuffix("a@")', 'getSuffix(null)',
+              'replaceAll("[^a-z]", "")', 'replaceAll("a", "$0$0")',
               "length()", 'contains("a")']
 
 
@@ -286,7 +287,8 @@ def test_text_methods_match_the_dispatcher(x, call, budget):
     limits = CRM.replace(text_length=budget)
     got = outcome(lambda: program.run(preset={"x": x}, limits=limits).info[0])
     name, _, rest = call.partition("(")
-    args = [a.strip('"') for a in rest.rstrip(")").split(", ")] if rest != ")" else []
+    args = [None if a == "null" else a.strip('"') for a in rest.rstrip(")").split(", ")] \
+        if rest != ")" else []
     rt = Run(limits, NO_SERVICES)
     assert got == outcome(lambda: method_dispatcher(name)(rt, x, *args))
 

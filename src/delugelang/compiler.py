@@ -445,7 +445,8 @@ class Compiler:
     def text_method(self, spec, recv: ast.expr, values: list, caller: str) -> ast.expr | None:
         """The call on a receiver checked to be TEXT, without the helper frame
         (fastmethods.text_method, inline.text_method), or None."""
-        how = text_method(spec, len(values))
+        known = tuple(v.value if type(v) is ast.Constant else None for v in values)
+        how = text_method(spec, len(values), known)
         if how is None:
             return None
         kind, detail = how

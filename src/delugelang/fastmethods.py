@@ -144,7 +144,9 @@ def _plain_caller(impl_for, generic, argc: int):
 # (method name, argument count) -> (the TEXT builtin in builtins/text.py it stands in
 # front of, the inline form inline.text_method writes for it). Each builtin's result is
 # one `str` method's, within the text budget: trim is `str.strip` of the characters up to
-# U+0020; lower and upper fail only when the result passes the budget.
+# U+0020; lower and upper fail only when the result passes the budget; getSuffix with a
+# non-empty TEXT constant is the tail of `str.partition` (which finds the first occurrence,
+# as get_suffix's `find` does), or null when the part is absent.
 _TEXT = "delugelang.builtins.text"
 TEXT_INLINE = {
     ("trim", 0): ((_TEXT, "trim"), "strip"),
@@ -152,12 +154,14 @@ TEXT_INLINE = {
     ("lower", 0): ((_TEXT, "to_lower_case"), "lower"),
     ("touppercase", 0): ((_TEXT, "to_upper_case"), "upper"),
     ("upper", 0): ((_TEXT, "to_upper_case"), "upper"),
+    ("getsuffix", 1): ((_TEXT, "get_suffix"), "suffix"),  # a non-empty TEXT constant part
 }
 
 
-def text_method(spec, argc: int):
+def text_method(spec, argc: int, constants: tuple = ()):
     """How a call of `spec` with `argc` arguments on a TEXT receiver skips the method
-    helper: ("inline", form) in front of the exact builtin TEXT_INLINE names, ("call",
+    helper: ("inline", form) in front of the exact builtin TEXT_INLINE names (`constants`:
+    the arguments' values, for those known at compile time, which getSuffix needs), ("call",
     impl) for any other TEXT implementation taking `argc` (the helper would pick the same
     one: method_caller's table), None when TEXT has none. Whatever is registered in the
     builtin's place (docgen's recorder) is called, never passed by."""
@@ -168,6 +172,9 @@ def text_method(spec, argc: int):
     if argc < lo or (hi is not None and argc > hi):
         return None
     inline = TEXT_INLINE.get((spec.name.lower(), argc))
+    if inline is not None and inline[1] == "suffix" and not (
+            len(constants) == 1 and type(constants[0]) is str and constants[0]):
+        inline = None
     if inline is not None and (getattr(impl, "__module__", None),
                                getattr(impl, "__name__", None)) == inline[0]:
         return "inline", inline[1]

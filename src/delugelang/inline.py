@@ -321,15 +321,16 @@ def collection_method(key: str, recv: ast.expr, values: list, caller: str,
         key_ok = key_check(map_key, temp)
         if key_ok is None:
             return None
-        room = ast.BoolOp(OR, [ast.Compare(map_key, [IN], [recv]), _below_size(recv)])
+        # Below the budget first: the commonest case costs one test.
+        room = ast.BoolOp(OR, [_below_size(recv), ast.Compare(map_key, [IN], [recv])])
         checks = [type_is(recv, "op_dict")] + key_ok + [room]
         if not isinstance(value.expr, ast.Constant):  # TEXT, NUMBER, BOOLEAN or null
             kind = temp()
-            checks.insert(0, ast.BoolOp(OR, [
-                ast.Compare(value.first(), [IS], [ast.Constant(None)]),
-                _is_any_first(ast.NamedExpr(_store(kind), ast.Call(_load("op_type"),
-                                                                   [value.again()], [])),
-                              kind, _PLAIN_VALUE_TYPES)]))
+            plain = _is_any_first(ast.NamedExpr(_store(kind), ast.Call(_load("op_type"),
+                                                                       [value.first()], [])),
+                                  kind, _PLAIN_VALUE_TYPES)
+            plain.values.append(ast.Compare(value.again(), [IS], [ast.Constant(None)]))
+            checks.insert(0, plain)
         fast = ast.Call(_load("op_setitem"), [recv, map_key, value.again()], [])
     elif key in ("containkey", "containskey") and len(values) == 1:
         value = Operand(values[0], temp)
@@ -369,7 +370,8 @@ def _below_size(collection: ast.Name) -> ast.Compare:
 
 # The str methods the inline TEXT forms call, and trim's characters (builtins/text.py).
 TEXT_SPACES = "".join(chr(c) for c in range(33))
-INLINE_HELPERS.update({"op_strip": str.strip, "op_lower": str.lower, "op_upper": str.upper})
+INLINE_HELPERS.update({"op_strip": str.strip, "op_lower": str.lower, "op_upper": str.upper,
+                       "op_partition": str.partition})
 
 
 def text_method(form: str, impl: str | None, recv: Operand, values: list, caller: str,
@@ -380,6 +382,8 @@ def text_method(form: str, impl: str | None, recv: Operand, values: list, caller
         trim:          (op_strip(t, SPACES) if op_type(t := X) is op_str else m_1(rt, t))
         lower, upper:  (r if op_type(t := X) is op_str and op_len(r := op_lower(t)) <= n_text
                         else m_3(rt, t))
+        getSuffix(K):  ((p[2] if (p := op_partition(t, K))[1] else None)
+                        if op_type(t := X) is op_str else m_5(rt, t, K))
         "call":        (m_6(rt, t, a, b) if op_type(t := X) is op_str else m_5(rt, t, a, b))
 
     `m_6` is the TEXT implementation itself, `m_5` the helper (any other receiver: its
@@ -398,6 +402,13 @@ def text_method(form: str, impl: str | None, recv: Operand, values: list, caller
         test = ast.BoolOp(AND, [test, ast.Compare(ast.Call(_load("op_len"), [changed], []),
                                                   [LTE], [_load("n_text")])])
         fast = _load(result)
+    elif form == "suffix":  # the text after the first `part` (a constant), or null
+        parts = temp()
+        split = ast.NamedExpr(_store(parts), ast.Call(_load("op_partition"),
+                                                      [recv.again()] + values, []))
+        fast = ast.IfExp(test=ast.Subscript(split, ast.Constant(1), LOAD),
+                         body=ast.Subscript(_load(parts), ast.Constant(2), LOAD),
+                         orelse=ast.Constant(None))
     elif form == "call" and impl is not None:
         fast = ast.Call(_load(impl), [_load("rt"), recv.again()] + values, [])
     else:
