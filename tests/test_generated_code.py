@@ -45,5 +45,5 @@ def test_generated_names_never_come_from_script_text():
     assert all(name.startswith(allowed_prefixes) or name in ("rt", "ScriptError")
                for name in names), names
     attributes = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
-    assert attributes <= {"begin", "tick", "steps", "leave", "info", "record"}
+    assert attributes <= {"begin", "tick", "steps", "depth", "info", "record"}
     assert program.run().info == ("2",)

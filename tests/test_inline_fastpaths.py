@@ -386,3 +386,24 @@ def test_put_outside_loops_matches_the_builtin(kind, items, key, choice, budget)
         method_dispatcher("put")(rt, theirs, key, _value_of(choice, theirs))
         return to_text(theirs)
     assert got == outcome(builtin)
+
+
+def test_put_on_a_map_literal_skips_only_the_type_test_it_knows():
+    """After `m = Map();` the puts of the same block need no type test; once anything may
+    have assigned `m` (another assignment, a compound statement), they test again."""
+    source = ('m = Map();\nm.put("a", 1);\nm = "text";\nm.put("b", 2);\n')
+    with pytest.raises(ScriptError) as caught:
+        delugelang.compile(source, cache=False).run()
+    assert caught.value.line == 4
+    source = ('m = Map();\nm.put("a", 1);\nif (true)\n{\n\tm = List();\n}\nm.put("b", 2);\n')
+    program = delugelang.compile(source, cache=False)
+    with pytest.raises(ScriptError) as caught:
+        program.run()
+    assert caught.value.line == 7
+    python = program.python_source()
+    assert python.count("op_type(v_m) is op_dict") == 1  # the put after the if
+    program = delugelang.compile('m = {"k": 0};\nfor each i in {1, 2}\n{\n\tm.put("k", i);\n'
+                                 '\tm = 5;\n}\n', cache=False)
+    with pytest.raises(ScriptError) as caught:  # the second iteration's m is 5
+        program.run()
+    assert caught.value.line == 4

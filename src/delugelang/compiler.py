@@ -48,6 +48,7 @@ class Compiler:
         self.helpers = dict(BASE_HELPERS)
         self._helper_ids: dict[tuple, str] = {}
         self.entry_names: dict[str, str] = {}  # Deluge function name -> python name
+        self.known_maps: set = set()  # variables holding a map literal's map (s_Assign)
         for i, fn in enumerate(module.functions):
             self.entry_names[fn.name] = f"f_{i}"
 
@@ -92,7 +93,9 @@ class Compiler:
         stmts.append(ast.Return(ast.Constant(None)))
         guarded = ast.Try(body=stmts, handlers=[], orelse=[], finalbody=[
             _assign_attr("rt", "steps", _name("n_steps")),
-            _expr(_call_attr("rt", "leave")),
+            # rt.leave(), without its frame: the call is over, one level less deep.
+            _assign_attr("rt", "depth", ast.BinOp(ast.Attribute(_name("rt"), "depth", LOAD),
+                                                  ast.Sub(), ast.Constant(1))),
         ])
         args = [ast.arg("rt")] + [ast.arg(_var(p)) for p in param_names] + [ast.arg("n_steps")]
         node = ast.FunctionDef(
@@ -107,6 +110,7 @@ class Compiler:
     def block(self, stmts, extra_steps: int = 0) -> list[ast.stmt]:
         """Statements with their step counts: one `n_steps += k` per straight-line segment."""
         out: list[ast.stmt] = []
+        self.known_maps = set()
         segments = _segments(stmts)
         for i, segment in enumerate(segments):
             count = sum(0 if type(s) in (n.ForEach, n.Empty) else 1 for s in segment)
@@ -125,13 +129,22 @@ class Compiler:
     def stmt(self, s: n.Node) -> list[ast.stmt]:
         method = getattr(self, "s_" + type(s).__name__)
         result = method(s)
+        if type(s) in _SEGMENT_ENDS:  # its blocks may assign anything: forget what was known
+            self.known_maps = set()
         nodes = result if isinstance(result, list) else [result]
         for node in nodes:
             _at(node, s.span)
         return nodes
 
     def s_Assign(self, s):
-        return _assign(_var(s.name), self.expr(s.value))
+        value = self.expr(s.value)
+        # Which variables hold a map made by a literal in this block: only a statement
+        # assigns a variable (no Deluge expression does), and compound ones reset it.
+        if type(value) is ast.Dict:
+            self.known_maps.add(s.name)
+        else:
+            self.known_maps.discard(s.name)
+        return _assign(_var(s.name), value)
 
     def s_ExprStmt(self, s):
         return inline.as_statement(self.expr(s.expr))
@@ -435,7 +448,8 @@ class Compiler:
         # function called once per record builds its result map with put statements.
         if (self.loop_depth or key == "put") and any(
                 is_genuine(impl, key, t, len(values)) for t, (impl, _, _) in spec.impls.items()):
-            fast = inline.collection_method(key, recv, values, caller, self.temp)
+            known = type(receiver) is n.Var and receiver.name in self.known_maps
+            fast = inline.collection_method(key, recv, values, caller, self.temp, known)
         if fast is not None:
             self.reads_size_limit = self.reads_size_limit or key in ("add", "put")
             return fast

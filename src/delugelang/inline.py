@@ -298,7 +298,7 @@ def _is_any_first(first: ast.expr, kind: str, helpers) -> ast.BoolOp:
 
 
 def collection_method(key: str, recv: ast.expr, values: list, caller: str,
-                      temp) -> ast.expr | None:
+                      temp, known_map: bool = False) -> ast.expr | None:
     """`list.add(v)`, `map.put(k, v)` and `map.containKey(k)` inside a loop, where a call
     per iteration counts: the commonest case of fastmethods' fast path, inline, in front
     of the method helper `caller` (which does the same, and everything else, one frame
@@ -323,7 +323,9 @@ def collection_method(key: str, recv: ast.expr, values: list, caller: str,
             return None
         # Below the budget first: the commonest case costs one test.
         room = ast.BoolOp(OR, [_below_size(recv), ast.Compare(map_key, [IN], [recv])])
-        checks = [type_is(recv, "op_dict")] + key_ok + [room]
+        # `known_map`: the compiler saw the variable assigned a map literal, and nothing
+        # that could assign it since (Compiler.known_maps): no type test needed.
+        checks = ([] if known_map else [type_is(recv, "op_dict")]) + key_ok + [room]
         if not isinstance(value.expr, ast.Constant):  # TEXT, NUMBER, BOOLEAN or null
             kind = temp()
             plain = _is_any_first(ast.NamedExpr(_store(kind), ast.Call(_load("op_type"),
