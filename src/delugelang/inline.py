@@ -317,6 +317,8 @@ def collection_method(key: str, recv: ast.expr, values: list, caller: str,
             checks.insert(0, ast.Compare(value.first(), [IS_NOT], [recv]))
         fast = ast.Call(_load("op_append"), [recv, value.again()], [])
     elif key == "put" and len(values) == 2:
+        if isinstance(values[1], (ast.Dict, ast.List)):
+            return None  # a map or list value is never put as it is: the helper converts it
         map_key, value = values[0], Operand(values[1], temp)
         key_ok = key_check(map_key, temp)
         if key_ok is None:

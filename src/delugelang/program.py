@@ -64,24 +64,29 @@ class FunctionInfo(Frozen):
         _set(self, "return_type", return_type)
 
 
+_ANY_NESTING = 10**9  # python_source(): the source was parsed within its limits before
+
+
 class Program:
     """A compiled Deluge module. Immutable, and safe to run from many threads at once."""
 
     __slots__ = ("source", "filename", "warnings", "functions", "_globals", "_signatures",
-                 "_entry_names", "_recipes", "_python_tree")
+                 "_entry_names", "_recipes", "_compiled_here")
 
     def __init__(self, source: str, filename: str, module, warnings: tuple[Problem, ...]):
         from .compiler import compile_module  # not imported for a cached program
 
         recipes: dict = {}
-        code, helpers, entry_names, tree = compile_module(module, recipes)
+        # The Python tree is not kept (python_source() builds it again): it would hold tens
+        # of thousands of objects alive for every later cycle-collector pass to scan.
+        code, helpers, entry_names, _ = compile_module(module, recipes)
         scope = {"__builtins__": {}}
         scope.update(helpers)
         exec(code, scope)  # defines f_main / f_0...; nothing else runs
         functions = tuple(
             FunctionInfo(fn.name, fn.display_name, tuple((p.type_name, p.name) for p in fn.params),
                          fn.return_type) for fn in module.functions)
-        self._setup(source, filename, warnings, functions, scope, entry_names, recipes, tree)
+        self._setup(source, filename, warnings, functions, scope, entry_names, recipes, True)
 
     @classmethod
     def restored(cls, source: str, filename: str, warnings: tuple[Problem, ...],
@@ -90,10 +95,11 @@ class Program:
         """A Program whose generated functions are already defined in `scope` (by
         delugelang.program_codec, from a cache entry). It has no Python tree to show."""
         program = cls.__new__(cls)
-        program._setup(source, filename, warnings, functions, scope, entry_names, recipes, None)
+        program._setup(source, filename, warnings, functions, scope, entry_names, recipes, False)
         return program
 
-    def _setup(self, source, filename, warnings, functions, scope, entry_names, recipes, tree):
+    def _setup(self, source, filename, warnings, functions, scope, entry_names, recipes,
+               compiled_here: bool):
         self.source = source
         self.filename = filename
         self.warnings = warnings
@@ -109,20 +115,27 @@ class Program:
         elif self.functions:
             self._signatures[None] = self._signatures[self.functions[0].name]
         self._globals = scope
-        self._python_tree = tree  # set last: from here on the Program is immutable
+        self._compiled_here = compiled_here  # set last: from here on it is immutable
 
     def __setattr__(self, name, value):
-        if hasattr(self, "_python_tree"):
+        if hasattr(self, "_compiled_here"):
             raise AttributeError("a Program is immutable")
         object.__setattr__(self, name, value)
 
     def python_source(self) -> str:
-        """The generated Python, for review and for the RestrictedPython tripwire test."""
+        """The generated Python, for review and for the RestrictedPython tripwire test:
+        the source compiled again (the same builtins give the same code). Its parse limits
+        were met when it first compiled, so none is applied again."""
         import ast
-        if self._python_tree is None:
+
+        from .compiler import compile_module
+        from .frontend import parse_module
+        if not self._compiled_here:
             raise DelugeError("this program was loaded from the compiled-program cache; "
                               "compile it with cache=False to see its generated Python")
-        return ast.unparse(self._python_tree)
+        size = len(self.source.encode("utf-8", "surrogatepass"))
+        module = parse_module(self.source, max_nesting=_ANY_NESTING, max_bytes=size)
+        return ast.unparse(compile_module(module)[3])
 
     # ---------------------------------------------------------------- running
 
