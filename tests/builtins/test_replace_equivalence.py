@@ -167,3 +167,23 @@ def _ready_matches_general(text, pattern, replacement, budget, pattern_limit):
     if regexes._READY.get((pattern, replacement)) is None:
         return
     assert regexes.replace_all_ready(rt, text, pattern, replacement) in (want[1], None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ranges=st.lists(st.sampled_from(["0-9", "a-z", "A-Z", "a", "Z", "5", "b-d", "0-0"]),
+                       min_size=1, max_size=3),
+       negated=st.booleans(), replacement=st.text(alphabet="ab-", max_size=2),
+       text=st.text(alphabet=st.sampled_from("09az AZ-\n\t\u00e9\u0130\u212a\ud800\U0001f600_"),
+                    max_size=12))
+def test_simple_classes_substitute_with_re_as_with_regex(ranges, negated, replacement, text):
+    """A pattern that is one class of ASCII letters and digits takes Python's `re` on the
+    ready path: the same text as the engine's `regex` pattern, for any characters."""
+    pattern = "[" + ("^" if negated else "") + "".join(ranges) + "]"
+    rt = Run(CRM, NO_SERVICES)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(regexes, "_READY", {})
+        first = regexes.replace(rt, text, pattern, replacement, "replaceAll")
+        sub = regexes._READY[(pattern, replacement)][0]
+        assert type(sub.__self__).__module__ == "re"
+        assert first == regexes._compiled(pattern, False, False).sub(replacement, text)
+        assert regexes.replace_all_ready(rt, text, pattern, replacement) == first
