@@ -93,7 +93,7 @@ class Compiler:
         stmts.append(ast.Return(ast.Constant(None)))
         guarded = ast.Try(body=stmts, handlers=[], orelse=[], finalbody=[
             _assign_attr("rt", "steps", _name("n_steps")),
-            # rt.leave(), without its frame: the call is over, one level less deep.
+            # The call is over, however it ended: one level less deep (Run.enter).
             _assign_attr("rt", "depth", ast.BinOp(ast.Attribute(_name("rt"), "depth", LOAD),
                                                   ast.Sub(), ast.Constant(1))),
         ])

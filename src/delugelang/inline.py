@@ -300,9 +300,9 @@ def _is_any_first(first: ast.expr, kind: str, helpers) -> ast.BoolOp:
 def collection_method(key: str, recv: ast.expr, values: list, caller: str,
                       temp, known_map: bool = False) -> ast.expr | None:
     """`list.add(v)`, `map.put(k, v)` and `map.containKey(k)` inside a loop, where a call
-    per iteration counts: the commonest case of fastmethods' fast path, inline, in front
-    of the method helper `caller` (which does the same, and everything else, one frame
-    later). Only for a receiver that is a variable and a key that is a variable or a
+    per iteration counts (and `put` anywhere, Compiler.method_call): the commonest case of
+    fastmethods' fast path, inline, in front of the method helper `caller` (which does the
+    same, and everything else, one frame later). Only for a receiver that is a variable and a key that is a variable or a
     constant: those read the same before and after the value is evaluated (no Deluge
     expression assigns a variable), so the value is evaluated first, once. `n_size` is
     the run's collection budget, read once per function call; at the limit the helper

@@ -90,17 +90,14 @@ class Run:
                              f"the function ran longer than {t:g} seconds (limit 'time_seconds' = {t:g})")
 
     def enter(self) -> None:
-        """A Deluge function call begins."""
+        """A Deluge function call begins (begin() does this first; generated code's
+        epilogue lowers `depth` again, however the call ends)."""
         self.depth += 1
         if self.depth > self.limits.call_depth:
             d = self.limits.call_depth
             self.depth -= 1
             raise LimitError("call_depth", d,
                              f"more than {d} nested function calls (limit 'call_depth' = {d})")
-
-    def leave(self) -> None:
-        """A Deluge function call ends (normally or not)."""
-        self.depth -= 1
 
     # -- sizes ---------------------------------------------------------------
 
