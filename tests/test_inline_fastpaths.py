@@ -407,3 +407,45 @@ def test_put_on_a_map_literal_skips_only_the_type_test_it_knows():
     with pytest.raises(ScriptError) as caught:  # the second iteration's m is 5
         program.run()
     assert caught.value.line == 4
+
+
+
+@settings(max_examples=100, deadline=None)
+@given(kind=st.sampled_from(["map", "list", "null", "text"]),
+       items=st.lists(st.tuples(st.text(max_size=1), st.integers(0, 3)), max_size=3),
+       key=st.text(max_size=1), a=st.one_of(st.none(), st.integers(-2, 2), st.text(max_size=2)),
+       form=st.sampled_from(['a == "x"', "a != 1", '"<" + a + ">"', 'a + "!"',
+                             '(a == 1) || (a == "x")', "!(a == 1)"]),
+       budget=st.integers(1, 4), text_budget=st.integers(2, 6))
+def test_put_of_a_boolean_or_text_expression_matches_the_builtin(kind, items, key, a, form,
+                                                                 budget, text_budget):
+    """A comparison, a logic operator or a concatenation is put with no type test: the
+    result, error and budgets are those of the builtin put of the same value."""
+    import copy
+
+    from delugelang.builtins.registry import method_dispatcher
+
+    program = delugelang.compile(f"void f(string c, string k, string a) {{ c.put(k, {form});"
+                                 " info c; }", cache=False)
+    assert "op_bool" not in program.python_source()  # no type test of the value
+    limits = CRM.replace(collection_size=budget, text_length=text_budget)
+    receiver = _receiver_of(kind, items)
+    mine, theirs = copy.deepcopy(receiver), copy.deepcopy(receiver)
+    got = outcome(lambda: program.run(preset={"c": mine, "k": key, "a": a},
+                                      limits=limits).info[0])
+    value_program = delugelang.compile(f"void g(string a) {{ v = {form}; info v; }}",
+                                       cache=False)
+    try:
+        value = value_program.run(preset={"a": a}, limits=limits).info  # the value's error
+    except DelugeError as exc:
+        assert got == ("error", type(exc).__name__, exc.message)
+        return
+    value = delugelang.compile(f"list g(string a) {{ return {{{form}}}; }}",
+                               cache=False).run(preset={"a": a}, limits=limits).value[0]
+    assert type(value) in (str, bool)
+    rt = Run(limits, NO_SERVICES)
+
+    def builtin():
+        method_dispatcher("put")(rt, theirs, key, value)
+        return to_text(theirs)
+    assert got == outcome(builtin)

@@ -449,7 +449,12 @@ class Compiler:
         if (self.loop_depth or key == "put") and any(
                 is_genuine(impl, key, t, len(values)) for t, (impl, _, _) in spec.impls.items()):
             known = type(receiver) is n.Var and receiver.name in self.known_maps
-            fast = inline.collection_method(key, recv, values, caller, self.temp, known)
+            # A comparison, `&&`/`||`/`!` or a concatenation always gives a BOOLEAN or a
+            # TEXT (reference §3): put as it is, with no type test.
+            plain = key == "put" and len(args) == 2 and (_is_boolean(args[1])
+                                                         or _makes_text(args[1]))
+            fast = inline.collection_method(key, recv, values, caller, self.temp, known,
+                                            plain)
         if fast is not None:
             self.reads_size_limit = self.reads_size_limit or key in ("add", "put")
             return fast

@@ -298,7 +298,8 @@ def _is_any_first(first: ast.expr, kind: str, helpers) -> ast.BoolOp:
 
 
 def collection_method(key: str, recv: ast.expr, values: list, caller: str,
-                      temp, known_map: bool = False) -> ast.expr | None:
+                      temp, known_map: bool = False,
+                      plain_value: bool = False) -> ast.expr | None:
     """`list.add(v)`, `map.put(k, v)` and `map.containKey(k)` inside a loop, where a call
     per iteration counts (and `put` anywhere, Compiler.method_call): the commonest case of
     fastmethods' fast path, inline, in front of the method helper `caller` (which does the
@@ -328,13 +329,16 @@ def collection_method(key: str, recv: ast.expr, values: list, caller: str,
         # `known_map`: the compiler saw the variable assigned a map literal, and nothing
         # that could assign it since (Compiler.known_maps): no type test needed.
         checks = ([] if known_map else [type_is(recv, "op_dict")]) + key_ok + [room]
-        if not isinstance(value.expr, ast.Constant):  # TEXT, NUMBER, BOOLEAN or null
+        # `plain_value`: the compiler knows the value is a TEXT or BOOLEAN (no type test).
+        if not (plain_value or isinstance(value.expr, ast.Constant)):  # TEXT, NUMBER, BOOLEAN or null
             kind = temp()
             plain = _is_any_first(ast.NamedExpr(_store(kind), ast.Call(_load("op_type"),
                                                                        [value.first()], [])),
                                   kind, _PLAIN_VALUE_TYPES)
             plain.values.append(ast.Compare(value.again(), [IS], [ast.Constant(None)]))
             checks.insert(0, plain)
+        elif not value.stable:  # evaluated first, once; never null, so the test is cheap
+            checks.insert(0, ast.Compare(value.first(), [IS_NOT], [ast.Constant(None)]))
         fast = ast.Call(_load("op_setitem"), [recv, map_key, value.again()], [])
     elif key in ("containkey", "containskey") and len(values) == 1:
         value = Operand(values[0], temp)
