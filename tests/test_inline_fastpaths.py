@@ -449,3 +449,40 @@ def test_put_of_a_boolean_or_text_expression_matches_the_builtin(kind, items, ke
         method_dispatcher("put")(rt, theirs, key, value)
         return to_text(theirs)
     assert got == outcome(builtin)
+
+
+_PLANNED_PATTERNS = ["[^0-9]", "[a-z]", "-", "a|b", "", "[^A-Za-z0-9]", "x+", "(a)", "[", "é"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(pattern=st.sampled_from(_PLANNED_PATTERNS),
+       replacement=st.sampled_from(["", "-", "ab", "$1", "\\$", "\\\\"]),
+       text=st.one_of(st.text(alphabet="ab-9xé(", max_size=8), st.integers(-5, 5), st.none()),
+       text_budget=st.integers(0, 12), pattern_budget=st.integers(0, 6))
+def test_replace_all_with_constants_matches_the_builtin(pattern, replacement, text,
+                                                        text_budget, pattern_budget):
+    """`t.replaceAll("P", "R")` with constants planned at compile time gives the builtin's
+    result or error, whatever the text and the budgets."""
+    from delugelang.builtins.registry import method_dispatcher
+
+    quoted = pattern.replace("\\", "\\\\").replace('"', '\\"')
+    quoted_r = replacement.replace("\\", "\\\\").replace('"', '\\"')
+    program = delugelang.compile(f'void f(string t) {{ info t.replaceAll("{quoted}", '
+                                 f'"{quoted_r}"); }}', cache=False)
+    limits = CRM.replace(text_length=text_budget, regex_pattern_length=pattern_budget)
+    got = outcome(lambda: program.run(preset={"t": text}, limits=limits).info[0])
+    rt = Run(limits, NO_SERVICES)
+    want = outcome(lambda: method_dispatcher("replaceAll")(rt, text, pattern, replacement))
+    assert got == want
+
+
+def test_replace_all_with_constants_is_planned_only_on_its_fast_path():
+    """A planned helper only for patterns and replacements the plan settles (not `$1`)."""
+    planned = delugelang.compile('void f(string t) { info t.replaceAll("[^0-9]", ""); }',
+                                 cache=False).python_source()
+    assert "m_rx_" in planned
+    for call in ('t.replaceAll("(a)", "$1")', 't.replaceAll("a+", "")',
+                 't.replaceAll("[", "")', 't.replaceAll(t, "")'):
+        source = delugelang.compile(f"void f(string t) {{ info {call}; }}",
+                                    cache=False).python_source()
+        assert "m_rx_" not in source, call

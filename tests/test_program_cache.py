@@ -23,6 +23,8 @@ SCRIPTS = {
                  'return "x" + double(21); }\n',
     "loops and maps": 'm = Map();\nl = List();\nfor each i in {1, 2, 3} { l.add(i * i % 7); '
                       'm.put("k" + i, i); }\ninfo l;\ninfo m.get("k2") + 1;\n',
+    "planned replaceAll": 'info "+1 (555) 010".replaceAll("[^0-9]", "");\n'
+                          'info "a-b".replaceAll("-", "--");\n',
     "warning": 'x = 1;\nif (x = 1) { info "one"; }\n',
 }
 WARNING_SCRIPT = SCRIPTS["warning"]

@@ -22,7 +22,8 @@ from .builtins.registry import FunctionSpec, function_caller, lookup_function, \
 from .checker import CONTEXT_NAMES, FunctionTable, dotted_path, is_system_variable
 from .dateformats import literal_for_run, needs_run_date, parse_literal
 from .errors import ScriptError
-from .fastmethods import empty_constructor, is_genuine, method_caller, text_method
+from .fastmethods import empty_constructor, is_genuine, method_caller, \
+    planned_replacement, text_method
 # The run-time helper table lives apart, so that a cached program runs without this module.
 from .run_helpers import _RETURN_TYPES, CODE_FILENAME, RUN_HELPERS  # noqa: F401
 from .values import DEC
@@ -472,6 +473,9 @@ class Compiler:
         form, ident = kind, None
         if kind == "inline":
             form = detail
+        elif planned_replacement(spec, len(values), known) is not None:
+            form = "planned"  # regexes.ready_replacer, rebuilt by program_codec
+            ident = self.helper("m_rx", known, lambda: planned_replacement(spec, 2, known))
         else:  # the TEXT implementation itself, bound as a helper
             ident = self.helper("m", (spec.name.lower(), len(values), "text"), lambda: detail)
         return inline.text_method(form, ident, inline.Operand(recv, self.temp), values,

@@ -181,6 +181,18 @@ def text_method(spec, argc: int, constants: tuple = ()):
     return "call", impl
 
 
+def planned_replacement(spec, argc: int, constants: tuple):
+    """`text.replaceAll(P, R)` with TEXT constants P and R, in front of the exact builtin:
+    the replacement planned at compile time (regexes.ready_replacer), or None."""
+    entry = spec.impls.get(str)
+    if spec.name.lower() != "replaceall" or argc != 2 or entry is None or \
+            (getattr(entry[0], "__module__", None), getattr(entry[0], "__name__", None)) \
+            != (_TEXT, "replace_all") or not all(type(c) is str for c in constants):
+        return None
+    from .builtins.regexes import ready_replacer
+    return ready_replacer(*constants)
+
+
 # ---------------------------------------------------------------- constructors
 
 # `Map()` and `List()` without an argument are a new empty dict or list, in front of the

@@ -393,6 +393,7 @@ def text_method(form: str, impl: str | None, recv: Operand, values: list, caller
         getSuffix(K):  ((p[2] if (p := op_partition(t, K))[1] else None)
                         if op_type(t := X) is op_str else m_5(rt, t, K))
         "call":        (m_6(rt, t, a, b) if op_type(t := X) is op_str else m_5(rt, t, a, b))
+        "planned":     (m_rx_7(rt, t) if op_type(t := X) is op_str else m_5(rt, t, P, R))
 
     `m_6` is the TEXT implementation itself, `m_5` the helper (any other receiver: its
     implementation or Deluge's error). lower and upper fail only past the text budget,
@@ -419,6 +420,8 @@ def text_method(form: str, impl: str | None, recv: Operand, values: list, caller
                          orelse=ast.Constant(None))
     elif form == "call" and impl is not None:
         fast = ast.Call(_load(impl), [_load("rt"), recv.again()] + values, [])
+    elif form == "planned" and impl is not None:  # the constant arguments are planned in
+        fast = ast.Call(_load(impl), [_load("rt"), recv.again()], [])
     else:
         return None
     return ast.IfExp(test=test, body=fast, orelse=fallback)

@@ -129,6 +129,8 @@ def _helpers(program) -> tuple:
                 same = False
             if not same:
                 raise _Uncacheable(ident)
+        elif kind == "m_rx" and type(key) is tuple and len(key) == 2:
+            pass  # a planned replaceAll, made again from its two constants
         elif not (kind == "m" and (type(key) is str or _is_arity_key(key))):
             raise _Uncacheable(ident)  # a helper of a kind this codec does not know
         out.append((ident, kind, key, constant))
@@ -215,6 +217,12 @@ def _make_helper(kind, key, constant, scope, recipes):
     if kind == "lit":
         from .dateformats import literal_for_run
         return literal_for_run
+    if kind == "m_rx":  # Compiler.text_method's planned replaceAll
+        from .builtins.regexes import ready_replacer
+        planned = ready_replacer(*key) if all(type(k) is str for k in key) else None
+        if planned is None:
+            raise CodecError("a planned replaceAll that is no longer planned")
+        return planned
     from .builtins.registry import FunctionSpec, function_caller, lookup_function, \
         method_dispatcher, method_spec
     if kind == "fn":

@@ -211,19 +211,63 @@ _SIMPLE_CLASS = None
 
 def _remember_ready(pattern: str, replacement: str, compiled, constant: str,
                     unquantified: bool) -> None:
-    global _SIMPLE_CLASS
     if unquantified and len(_READY) < _READY_SIZE and len(replacement) <= _CACHED_TEXT:
-        import re
-        if _SIMPLE_CLASS is None:
-            _SIMPLE_CLASS = re.compile(r"\[\^?(?:[A-Za-z0-9](?:-[A-Za-z0-9])?)+\]")
-        sub = compiled.sub
-        if _SIMPLE_CLASS.fullmatch(pattern) and translate(pattern) == pattern:
+        _READY[(pattern, replacement)] = (_fastest_sub(pattern, compiled), constant,
+                                          _longest_untimed(pattern))
+
+
+def _fastest_sub(pattern: str, compiled):
+    """`compiled.sub`, or Python's re for a pattern that is one simple class (_SIMPLE_CLASS)."""
+    global _SIMPLE_CLASS
+    import re
+    if _SIMPLE_CLASS is None:
+        _SIMPLE_CLASS = re.compile(r"\[\^?(?:[A-Za-z0-9](?:-[A-Za-z0-9])?)+\]")
+    if _SIMPLE_CLASS.fullmatch(pattern) and translate(pattern) == pattern:
+        try:
+            return re.compile(pattern, re.ASCII).sub
+        except re.error:
+            pass
+    return compiled.sub
+
+
+def _longest_untimed(pattern: str) -> int:
+    """The longest text an unquantified `pattern` runs over without a timer (time_limit)."""
+    return _BOUNDED_STEPS // len(pattern) if pattern else _BOUNDED_STEPS ** 2
+
+
+def ready_replacer(pattern: str, replacement: str):
+    """For `text.replaceAll(pattern, replacement)` with both constant: a function
+    `(rt, text)` equal to `replace(rt, text, pattern, replacement, "replaceAll")` for a
+    TEXT `text`, planned now (the compiler binds it as a helper): the substitution
+    replace_all_ready() would make, in its very cases, and replace() itself otherwise.
+    None when the plan is not that path (or the pattern or replacement is invalid: the
+    call then gives the error when it runs)."""
+    if len(pattern) > _READY_PATTERN or len(replacement) > _CACHED_TEXT:
+        return None
+    try:
+        compiled, constant, as_text, unquantified = _cached_plan(pattern, replacement, False,
+                                                                 False, "replaceAll")
+    except ScriptError:
+        return None
+    if as_text or constant is None or "\\" in constant or not unquantified:
+        return None
+    sub, longest, grow, length = _fastest_sub(pattern, compiled), _longest_untimed(pattern), \
+        len(constant), len(pattern)
+
+    def replace_all_planned(rt, text: str):
+        n = len(text)
+        limits = rt.limits
+        if n <= longest and length <= limits.regex_pattern_length and \
+                n + (n + 1) * grow <= limits.text_length:
             try:
-                sub = re.compile(pattern, re.ASCII).sub
-            except re.error:
-                pass
-        longest = _BOUNDED_STEPS // len(pattern) if pattern else _BOUNDED_STEPS ** 2
-        _READY[(pattern, replacement)] = (sub, constant, longest)
+                return sub(constant, text)
+            except _REGEX_FAILURES:
+                pass  # replace() runs it again and gives the error
+        return replace(rt, text, pattern, replacement, "replaceAll")
+    return replace_all_planned
+
+
+_READY_PATTERN = 200  # longer constant patterns are planned when they run, not compiled
 
 
 def replace_all_ready(rt, text: str, pattern: str, replacement: str):
