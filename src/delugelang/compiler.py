@@ -320,13 +320,33 @@ class Compiler:
             (a, _), (b, span) = operands
             return _at(self.concat_pair(a.expr, b.expr), span)
         result = self.temp()
-        joined = _call("op_join", _name("n_text"), *[o.first() for o, _ in operands])
+        # Each operand's text as ops.concat converts it, joined by `+` (no call for a
+        # TEXT or NUMBER); past the text budget, `+` by `+` gives Deluge's error.
+        pieces = [o.first() if i == 0 and text is not None else self.text_piece(o)
+                  for i, (o, _) in enumerate(operands)]
+        joined = pieces[0]
+        for piece in pieces[1:]:
+            joined = ast.BinOp(joined, ADD, piece)
         slow = operands[0][0].again()
         for operand, span in operands[1:]:
             slow = _at(_call("op_concat", _name("rt"), slow, operand.again()), span)
-        test = ast.Compare(ast.NamedExpr(_name(result, STORE), joined), [IS_NOT],
-                           [ast.Constant(None)])
+        test = ast.Compare(_call("op_len", ast.NamedExpr(_name(result, STORE), joined)),
+                           [inline.LTE], [_name("n_text")])
         return _at(ast.IfExp(test=test, body=_name(result), orelse=slow), operands[-1][1])
+
+    def text_piece(self, operand: inline.Operand) -> ast.expr:
+        """`X` as TEXT, converted as ops.concat does: `(X if (k := op_type(X)) is op_str
+        else op_str(X) if k is op_int else op_text_of(X))`; a TEXT constant as it is."""
+        first = operand.first()
+        if type(first) is ast.Constant and type(first.value) is str:
+            return first
+        kind = self.temp()
+        test = ast.Compare(ast.NamedExpr(_name(kind, STORE), _call("op_type", first)), [IS],
+                           [_name("op_str")])
+        number = ast.Compare(_name(kind), [IS], [_name("op_int")])
+        return ast.IfExp(test=test, body=operand.again(), orelse=ast.IfExp(
+            test=number, body=_call("op_str", operand.again()),
+            orelse=_call("op_text_of", operand.again())))
 
     def concat_pair(self, left: ast.expr, right: ast.expr) -> ast.expr:
         """One `+` of a concatenation: inline when one side is a TEXT constant."""

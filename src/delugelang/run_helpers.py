@@ -36,6 +36,11 @@ def _enter_catch(rt, exc, steps):
     return ErrorValue(exc.message, line), max(steps, rt.steps)
 
 
+def _text_of(p) -> str:
+    """A concatenation operand that is neither TEXT nor NUMBER, as ops.concat converts it."""
+    return "" if p is None else to_text(p)
+
+
 def _join_texts(limit: int, *parts):
     """The operands of a concatenation chain as one TEXT, each converted as ops.concat
     converts it; None past the text budget (the caller then concatenates `+` by `+`)."""
@@ -87,6 +92,6 @@ RUN_HELPERS = {
     "op_throw": _throw, "op_catch": _enter_catch, "op_sysvar": _run_sysvar,
     "op_task": tasks.run_task, "op_block_task": tasks.run_block_task,
     "op_return": _check_return, "op_record_field": dict.get,
-    "op_lookup": dict.get, "op_join": _join_texts, "op_text_limit": _text_limit, "op_size_limit": _size_limit,
+    "op_lookup": dict.get, "op_join": _join_texts, "op_text_of": _text_of, "op_text_limit": _text_limit, "op_size_limit": _size_limit,
     "ScriptError": ScriptError,
 }
