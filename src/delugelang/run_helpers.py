@@ -37,8 +37,8 @@ def _enter_catch(rt, exc, steps):
 
 
 def _text_of(p) -> str:
-    """A concatenation operand that is neither TEXT nor NUMBER, as ops.concat converts it."""
-    return "" if p is None else to_text(p)
+    """A concatenation operand that is no TEXT, as ops.concat converts it."""
+    return str(p) if type(p) is int else "" if p is None else to_text(p)
 
 
 def _join_texts(limit: int, *parts):
