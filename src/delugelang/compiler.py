@@ -293,12 +293,12 @@ class Compiler:
 
     def concat_chain(self, e: n.BinOp) -> ast.expr:
         """`a + " " + b + c`, three or more operands of one concatenation: the text of every
-        operand joined at once (`op_join`, the conversions of ops.concat), in segments: an
-        operand after the second that is not a variable, constant or record field (it may
-        fail, or take time) starts a new segment, so it runs only once the text before it
-        has been checked, as with one `+` at a time. Past the text budget `op_join` gives
-        null, and ops.concat, `+` by `+` over the values already computed, gives Deluge's
-        error at its operator."""
+        operand joined at once (each converted as ops.concat converts it: text_piece), in
+        segments: an operand after the second that is not a variable, constant or record
+        field (it may fail, or take time) starts a new segment, so it runs only once the
+        text before it has been checked, as with one `+` at a time. Past the text budget,
+        ops.concat, `+` by `+` over the values already computed, gives Deluge's error at
+        its operator."""
         parts = []  # (operand, the span of the `+` before it)
         while type(e) is n.BinOp and e.op == "+" and _concatenates(e):
             parts.append((e.right, e.op_span))

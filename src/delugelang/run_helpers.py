@@ -41,16 +41,6 @@ def _text_of(p) -> str:
     return str(p) if type(p) is int else "" if p is None else to_text(p)
 
 
-def _join_texts(limit: int, *parts):
-    """The operands of a concatenation chain as one TEXT, each converted as ops.concat
-    converts it; None past the text budget (the caller then concatenates `+` by `+`)."""
-    text = ""
-    for p in parts:  # `+=` on the only reference grows the text in place: no list, no frame
-        t = type(p)
-        text += p if t is str else str(p) if t is int else "" if p is None else to_text(p)
-    return text if len(text) <= limit else None
-
-
 # The run's text and collection budgets, read once per function call, in C (no frame).
 _text_limit = attrgetter("limits.text_length")
 _size_limit = attrgetter("limits.collection_size")
@@ -92,6 +82,6 @@ RUN_HELPERS = {
     "op_throw": _throw, "op_catch": _enter_catch, "op_sysvar": _run_sysvar,
     "op_task": tasks.run_task, "op_block_task": tasks.run_block_task,
     "op_return": _check_return, "op_record_field": dict.get,
-    "op_lookup": dict.get, "op_join": _join_texts, "op_text_of": _text_of, "op_text_limit": _text_limit, "op_size_limit": _size_limit,
+    "op_lookup": dict.get, "op_text_of": _text_of, "op_text_limit": _text_limit, "op_size_limit": _size_limit,
     "ScriptError": ScriptError,
 }
