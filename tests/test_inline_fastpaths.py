@@ -486,3 +486,40 @@ def test_replace_all_with_constants_is_planned_only_on_its_fast_path():
         source = delugelang.compile(f"void f(string t) {{ info {call}; }}",
                                     cache=False).python_source()
         assert "m_rx_" not in source, call
+
+
+# A map literal followed by `put` statements tests a compile-time count of its entries
+# against the collection budget (Compiler.map_sizes); anything that may change the map
+# another way makes the count unknown, and the map's size is tested again.
+MAP_SIZE_CASES = [
+    # (statements after `m = Map();`, collection_size, expected outcome)
+    ('m.put("a", 1); m.put("b", 2); m.put("c", 3);', 3, ("value", '{"a":1,"b":2,"c":3}')),
+    ('m.put("a", 1); m.put("b", 2); m.put("c", 3); m.put("d", 4);', 3, "collection_size"),
+    ('m.put("a", 1); m.put("a", 2); m.put("b", 3);', 2, ("value", '{"a":2,"b":3}')),
+    ('m.put("a", 1); m.put("b", 2); m.put("b", 5);', 2, ("value", '{"a":1,"b":5}')),
+    ('o = m; o.put("x", 1); o.put("y", 2); m.put("z", 3);', 2, "collection_size"),
+    ('fill(m); m.put("z", 3);', 2, "collection_size"),
+    ('m.put("w", fill(m)); m.put("z", 3);', 3, "collection_size"),
+    ('m.putAll({"x": 1, "y": 2}); m.put("z", 3);', 2, "collection_size"),
+    ('m.put("x", 1); m = {"p": 1, "q": 2}; m.put("z", 3);', 2, "collection_size"),
+    ('m.put("x", 1); m = {"p": 1}; m.put("z", 3);', 2, ("value", '{"p":1,"z":3}')),
+]
+
+
+@pytest.mark.parametrize("body,budget,expected", MAP_SIZE_CASES)
+def test_puts_after_a_map_literal_keep_the_collection_budget_exact(body, budget, expected):
+    source = ("int fill(map t) { t.put(\"f1\", 1); t.put(\"f2\", 2); return 1; }\n"
+              f"map f() {{ m = Map(); {body} return m; }}")
+    program = delugelang.compile(source, cache=False)
+    try:
+        value = program.run(function="f", limits=CRM.replace(collection_size=budget)).value
+        got = ("value", to_text(value).replace(" ", ""))
+    except DelugeError as exc:
+        got = getattr(exc, "limit", type(exc).__name__)
+    assert got == expected, program.python_source()
+
+
+def test_puts_after_a_map_literal_test_a_constant_count():
+    source = 'map f(string x) { m = Map(); m.put("a", 1); m.put("b", x); return m; }'
+    python = delugelang.compile(source, cache=False).python_source()
+    assert "0 < n_size or 'a' in v_m" in python and "(1 < n_size or 'b' in v_m)" in python

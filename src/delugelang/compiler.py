@@ -50,6 +50,9 @@ class Compiler:
         self._helper_ids: dict[tuple, str] = {}
         self.entry_names: dict[str, str] = {}  # Deluge function name -> python name
         self.known_maps: set = set()  # variables holding a map literal's map (s_Assign)
+        # Of those, the ones whose map only this block's `put` statements changed since the
+        # literal: variable -> the most entries it can hold (stmt, method_call).
+        self.map_sizes: dict = {}
         for i, fn in enumerate(module.functions):
             self.entry_names[fn.name] = f"f_{i}"
 
@@ -112,6 +115,7 @@ class Compiler:
         """Statements with their step counts: one `n_steps += k` per straight-line segment."""
         out: list[ast.stmt] = []
         self.known_maps = set()
+        self.map_sizes = {}
         segments = _segments(stmts)
         for i, segment in enumerate(segments):
             count = sum(0 if type(s) in (n.ForEach, n.Empty) else 1 for s in segment)
@@ -129,9 +133,13 @@ class Compiler:
 
     def stmt(self, s: n.Node) -> list[ast.stmt]:
         method = getattr(self, "s_" + type(s).__name__)
+        grown = self._forget_sizes(s)
         result = method(s)
+        if grown in self.map_sizes:
+            self.map_sizes[grown] += 1  # a put adds one entry at most
         if type(s) in _SEGMENT_ENDS:  # its blocks may assign anything: forget what was known
             self.known_maps = set()
+            self.map_sizes = {}
         nodes = result if isinstance(result, list) else [result]
         for node in nodes:
             _at(node, s.span)
@@ -143,9 +151,27 @@ class Compiler:
         # assigns a variable (no Deluge expression does), and compound ones reset it.
         if type(value) is ast.Dict:
             self.known_maps.add(s.name)
+            self.map_sizes[s.name] = len(value.keys)
         else:
             self.known_maps.discard(s.name)
+            self.map_sizes.pop(s.name, None)
         return _assign(_var(s.name), value)
+
+    def _forget_sizes(self, s) -> str | None:
+        """Before statement `s`: forget the size of every known map `s` mentions (a call
+        given it, an alias, any method may change it), except the receiver of a `put`
+        statement whose arguments do not mention it, which is returned (it grows by one)."""
+        if not self.map_sizes:
+            return None
+        grown = None
+        e = s.expr if type(s) is n.ExprStmt else None
+        if type(e) is n.MethodCall and e.name.lower() == "put" and len(e.args) == 2 and \
+                type(e.receiver) is n.Var and e.receiver.name in self.map_sizes and \
+                not any(_mentions(a, e.receiver.name) for a in e.args):
+            grown = e.receiver.name
+        for name in [v for v in self.map_sizes if v != grown and _mentions(s, v)]:
+            del self.map_sizes[name]
+        return grown
 
     def s_ExprStmt(self, s):
         return inline.as_statement(self.expr(s.expr))
@@ -466,12 +492,13 @@ class Compiler:
         if (self.loop_depth or key == "put") and any(
                 is_genuine(impl, key, t, len(values)) for t, (impl, _, _) in spec.impls.items()):
             known = type(receiver) is n.Var and receiver.name in self.known_maps
+            size = self.map_sizes.get(receiver.name) if known and key == "put" else None
             # A comparison, `&&`/`||`/`!` or a concatenation always gives a BOOLEAN or a
             # TEXT (reference §3): put as it is, with no type test.
             plain = key == "put" and len(args) == 2 and (_is_boolean(args[1])
                                                          or _makes_text(args[1]))
             fast = inline.collection_method(key, recv, values, caller, self.temp, known,
-                                            plain)
+                                            plain, size)
         if fast is not None:
             self.reads_size_limit = self.reads_size_limit or key in ("add", "put")
             return fast
@@ -595,6 +622,17 @@ def _concatenates(e: n.Node) -> bool:
 
 def _is_text_literal(e: n.Node) -> bool:
     return type(e) is n.Literal and e.kind == "text"
+
+
+def _mentions(node, name: str) -> bool:
+    """Whether the variable `name` is read anywhere in `node` (a node, or a tuple of them)."""
+    if type(node) is n.Var:
+        return node.name == name
+    if type(node) in (tuple, list):
+        return any(_mentions(item, name) for item in node)
+    if isinstance(node, n.Node):
+        return any(_mentions(getattr(node, f), name) for f in node._fields if f != "span")
+    return False
 
 
 def _makes_text(e: n.Node) -> bool:

@@ -299,7 +299,8 @@ def _is_any_first(first: ast.expr, kind: str, helpers) -> ast.BoolOp:
 
 def collection_method(key: str, recv: ast.expr, values: list, caller: str,
                       temp, known_map: bool = False,
-                      plain_value: bool = False) -> ast.expr | None:
+                      plain_value: bool = False,
+                      size_bound: int | None = None) -> ast.expr | None:
     """`list.add(v)`, `map.put(k, v)` and `map.containKey(k)` inside a loop, where a call
     per iteration counts (and `put` anywhere, Compiler.method_call): the commonest case of
     fastmethods' fast path, inline, in front of the method helper `caller` (which does the
@@ -324,8 +325,11 @@ def collection_method(key: str, recv: ast.expr, values: list, caller: str,
         key_ok = key_check(map_key, temp)
         if key_ok is None:
             return None
-        # Below the budget first: the commonest case costs one test.
-        room = ast.BoolOp(OR, [_below_size(recv), ast.Compare(map_key, [IN], [recv])])
+        # Below the budget first: the commonest case costs one test. `size_bound`: the most
+        # entries the map can hold here (Compiler.map_sizes), a constant to test instead.
+        below = _below_size(recv) if size_bound is None else ast.Compare(
+            ast.Constant(size_bound), [ast.Lt()], [_load("n_size")])
+        room = ast.BoolOp(OR, [below, ast.Compare(map_key, [IN], [recv])])
         # `known_map`: the compiler saw the variable assigned a map literal, and nothing
         # that could assign it since (Compiler.known_maps): no type test needed.
         checks = ([] if known_map else [type_is(recv, "op_dict")]) + key_ok + [room]
