@@ -523,3 +523,25 @@ def test_puts_after_a_map_literal_test_a_constant_count():
     source = 'map f(string x) { m = Map(); m.put("a", 1); m.put("b", x); return m; }'
     python = delugelang.compile(source, cache=False).python_source()
     assert "0 < n_size or 'a' in v_m" in python and "(1 < n_size or 'b' in v_m)" in python
+
+
+def test_a_long_concatenation_chain_checks_the_text_budget_as_it_grows():
+    """`t + "" + t + "" + ...`: the chain is joined in short segments, each checked against
+    the text budget, so the run stops after a few copies of `t` instead of building ever
+    longer texts (quadratic work inside one statement, which no budget would see)."""
+    import tracemalloc
+    copies = 60
+    source = ('t = "x"; for each i in {1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17} { t = t + t; }\n'
+              "r = " + " + ".join(['t + ""'] * copies) + ";\nreturn r.length();")
+    program = delugelang.compile(source, cache=False)
+    limits = CRM.replace(text_length=300_000)  # t is 131,072 characters: the third copy is past it
+    tracemalloc.start()
+    try:
+        with pytest.raises(delugelang.LimitError) as caught:
+            program.run(limits=limits)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert caught.value.limit == "text_length"
+    # A few texts of the budget's size at most (all copies joined at once: 60 x 131,072).
+    assert peak < 8 * 300_000 * 4

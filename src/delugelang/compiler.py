@@ -40,6 +40,13 @@ _RETURN_TYPE_HELPERS = {"map": "op_dict", "list": "op_list", "string": "op_str",
                         "bigint": "op_int", "bool": "op_bool", "boolean": "op_bool"}
 
 
+# Pieces of a concatenation chain joined before the text budget is checked. Each piece is
+# a text within the budget, so a segment allocates at most this many times text_length;
+# an unbounded segment (`t + t + ... + t`, hundreds of operands) would build ever longer
+# intermediate texts inside one statement: quadratic work that no budget sees.
+_SEGMENT_PIECES = 3
+
+
 class Compiler:
     """Compiles one checked module to a Python module code object plus its helper table."""
 
@@ -318,11 +325,13 @@ class Compiler:
         return _at(_call(helper, _name("rt"), left, right), e.op_span)
 
     def concat_chain(self, e: n.BinOp) -> ast.expr:
-        """`a + " " + b + c`, three or more operands of one concatenation: the text of every
-        operand joined at once (each converted as ops.concat converts it: text_piece), in
-        segments: an operand after the second that is not a variable, constant or record
-        field (it may fail, or take time) starts a new segment, so it runs only once the
-        text before it has been checked, as with one `+` at a time. Past the text budget,
+        """`a + " " + b + c`, three or more operands of one concatenation: the texts of the
+        operands joined at once (each converted as ops.concat converts it: text_piece), in
+        segments of at most _SEGMENT_PIECES pieces (the text so far counts as one), each
+        checked against the text budget before the next is added; an operand after the
+        second that is not a variable, constant or record field (it may fail, or take
+        time) also starts a new segment, so it runs only once the text before it has been
+        checked, as with one `+` at a time. Past the text budget,
         ops.concat, `+` by `+` over the values already computed, gives Deluge's error at
         its operator."""
         parts = []  # (operand, the span of the `+` before it)
@@ -333,7 +342,8 @@ class Compiler:
         parts.reverse()
         text, pending = None, []  # the text so far (an ast expr), the operands to add
         for node, span in parts:
-            if len(pending) >= (1 if text is not None else 2) and not self._is_plain(node):
+            pieces = len(pending) + (text is not None)
+            if pieces >= _SEGMENT_PIECES or (pieces >= 2 and not self._is_plain(node)):
                 text = self.join(text, pending)
                 pending = []
             pending.append((inline.Operand(self.expr(node), self.temp), span))
