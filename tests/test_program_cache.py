@@ -301,3 +301,30 @@ def test_help_says_what_the_cache_is(tmp_path):
     assert done.returncode == 0
     assert "--no-cache" in done.stdout and "compiled-program cache" in done.stdout
     assert str(tmp_path / "cache" / "programs") in done.stdout
+
+
+def _reentry(data: bytes, change) -> bytes:
+    """`data` with its body changed by `change(body_tuple)`, re-checksummed: a planted entry."""
+    import marshal
+    import zlib
+    header = len(program_codec.MAGIC) + 8
+    key, body = marshal.loads(data[header:])
+    payload = marshal.dumps((key, marshal.dumps(change(list(marshal.loads(body))))))
+    return (program_codec.MAGIC + zlib.crc32(payload).to_bytes(4, "big")
+            + len(payload).to_bytes(4, "big") + payload)
+
+
+@pytest.mark.parametrize("binding", [("op_type", "builtins", "eval"),
+                                     ("op_eval", "builtins", "eval"),
+                                     ("op_open", "builtins", "open"),
+                                     ("op_len", "builtins", "__import__")])
+def test_an_entry_binds_only_the_fast_paths_own_builtins(binding):
+    source = 'x = " a ".trim(); return x.length();'
+    data = program_codec.encode(compile_program(source, "f.dg", cache=False), EXTRA)
+    assert program_codec.decode(data, source, "f.dg", EXTRA).run().value == 1
+
+    def plant(body):
+        body[2] = tuple(body[2]) + (binding,)
+        return tuple(body)
+    with pytest.raises(program_codec.CodecError):
+        program_codec.decode(_reentry(data, plant), source, "f.dg", EXTRA)

@@ -18,12 +18,8 @@ from __future__ import annotations
 import ast
 
 from . import nodes as n
+from .run_helpers import INLINE_HELPERS  # noqa: F401 (the Python builtins the fast paths call)
 from .values import INT_MAX, INT_MIN
-
-# Helpers the inline code refers to, bound into every program's globals.
-INLINE_HELPERS = {"op_type": type, "op_int": int, "op_str": str, "op_len": len,
-                  "op_dict": dict, "op_list": list, "op_bool": bool,
-                  "op_append": list.append, "op_setitem": dict.__setitem__}
 
 # Contexts and operators carry no position, so one instance of each serves every node
 # (a 500-line function has about 10,000 of them: fewer objects to allocate, and fewer for
@@ -380,10 +376,9 @@ def _below_size(collection: ast.Name) -> ast.Compare:
 
 # ---------------------------------------------------------------- TEXT methods
 
-# The str methods the inline TEXT forms call, and trim's characters (builtins/text.py).
+# trim's characters (builtins/text.py); the str methods the inline TEXT forms call are in
+# INLINE_HELPERS.
 TEXT_SPACES = "".join(chr(c) for c in range(33))
-INLINE_HELPERS.update({"op_strip": str.strip, "op_lower": str.lower, "op_upper": str.upper,
-                       "op_partition": str.partition})
 
 
 def text_method(form: str, impl: str | None, recv: Operand, values: list, caller: str,

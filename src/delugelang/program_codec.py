@@ -24,7 +24,7 @@ import zlib
 from decimal import Decimal
 
 from .errors import Problem
-from .run_helpers import CODE_FILENAME, RUN_HELPERS
+from .run_helpers import CODE_FILENAME, INLINE_HELPERS, RUN_HELPERS
 
 MAGIC = b"DGPROG1\n"
 _FUNCTION = type(lambda: None)
@@ -92,7 +92,7 @@ def _rest(program):
         yield name, value
 
 
-# The inline fast paths call Python builtins directly (inline.INLINE_HELPERS: `type`,
+# The inline fast paths call Python builtins directly (run_helpers.INLINE_HELPERS: `type`,
 # `len`, `str.strip`...): each is stored as its owner's name and its own, and must be the
 # very object found there again.
 _OWNERS = {"builtins": __builtins__ if isinstance(__builtins__, dict) else vars(__builtins__),
@@ -194,7 +194,12 @@ def _program(source, filename, codes, helpers, builtins, entry_names, functions,
     scope = {"__builtins__": {}}
     scope.update(RUN_HELPERS)
     for name, where, attribute in builtins:
-        scope[name] = _OWNERS[where][attribute]
+        # Only the Python builtins the fast paths call, under their own names: an entry
+        # can bind nothing else (no `eval`, `open` or `__import__`, whatever it says).
+        value = INLINE_HELPERS.get(name)
+        if value is None or _OWNERS[where].get(attribute) is not value:
+            raise CodecError(f"not a fast-path helper: {name}")
+        scope[name] = value
     recipes = {}
     # A method's per-arity caller wraps the method's generic dispatcher: make those first.
     for ident, kind, helper_key, constant in sorted(

@@ -70,7 +70,15 @@ def _check_return(rt, value, type_word):
                       f"{type_name(value)}")
 
 
-# The compiler adds inline.INLINE_HELPERS (Python builtins) to these: inline imports ast.
+# The Python builtins the inline fast paths call by name (inline.py writes those calls; the
+# table lives here, without ast, so that a program from the compiled-program cache can be
+# bound to it). The compiler adds them to RUN_HELPERS.
+INLINE_HELPERS = {"op_type": type, "op_int": int, "op_str": str, "op_len": len,
+                  "op_dict": dict, "op_list": list, "op_bool": bool,
+                  "op_append": list.append, "op_setitem": dict.__setitem__,
+                  "op_strip": str.strip, "op_lower": str.lower, "op_upper": str.upper,
+                  "op_partition": str.partition}
+
 RUN_HELPERS = {
     "op_add": ops.add, "op_concat": ops.concat, "op_sub": ops.sub, "op_mul": ops.mul,
     "op_div": ops.div,
