@@ -174,6 +174,11 @@ CREATOR = Limits(statements=5_000)
 PROFILES = {"crm": CRM, "creator": CREATOR}
 
 
+def compile_limits(limits: Limits) -> tuple:
+    """The limits a compiled program depends on (the parser's): part of every cache key."""
+    return (limits.parse_nesting, limits.source_bytes)
+
+
 def profile(name: str) -> Limits:
     try:
         return PROFILES[name.lower()]

@@ -9,7 +9,7 @@ from collections import OrderedDict
 
 from .errors import CheckError, DelugeError, LimitError, Problem, ScriptError
 from .frozen import Frozen, _set
-from .limits import CRM, Limits
+from .limits import CRM, Limits, compile_limits
 from .run_helpers import CODE_FILENAME
 from .runtime import Run
 from .services import NO_SERVICES, Services
@@ -426,7 +426,7 @@ def compile(source: str, filename: str = "<script>", *, limits: Limits | None = 
     limits = limits or CRM
     # The source text itself is the key: a dict compares it exactly (a hash of it would
     # cost hashlib's import at every start-up).
-    key = (source, filename, limits.parse_nesting, limits.source_bytes)
+    key = (source, filename, compile_limits(limits))
     if cache:
         with _CACHE_LOCK:
             program = _CACHE.get(key)

@@ -5,16 +5,22 @@ from __future__ import annotations
 import os
 
 
+def cache_base() -> str:
+    """$DG_CACHE_DIR, else $XDG_CACHE_HOME or ~/.cache, plus "delugelang" (not created)."""
+    base = os.environ.get("DG_CACHE_DIR")
+    if base:
+        return base
+    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(root, "delugelang")
+
+
 def private_cache_dir(*parts: str) -> str | None:
     """$DG_CACHE_DIR, else $XDG_CACHE_HOME or ~/.cache, plus "delugelang" (and `parts`, a
     subdirectory), created 0700 and returned only when it is ours and private (neither
     group nor others may write it); else None. What is cached there is loaded as code (a
     pickle, marshal data), so it must never live where another user could plant it.
     A plain path: neither pathlib nor the parser at start-up."""
-    base = os.environ.get("DG_CACHE_DIR")
-    if not base:
-        root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        base = os.path.join(root, "delugelang")
+    base = cache_base()
     path = os.path.join(base, *parts)
     for directory in (base, path) if parts else (base,):
         try:

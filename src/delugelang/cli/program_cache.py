@@ -17,6 +17,8 @@ from __future__ import annotations
 import os
 import zlib
 
+from ..limits import compile_limits
+
 SUBDIRECTORY = "programs"
 MAX_ENTRIES = 500
 MAX_BYTES = 50 * 1024 * 1024
@@ -55,7 +57,7 @@ def compile_cached(source: str, filename: str, limits):
 
 def _extra(limits) -> tuple:
     """What a compiled program depends on besides its source and file name."""
-    return ("limits", limits.parse_nesting, limits.source_bytes, "engine", engine_fingerprint())
+    return ("limits", *compile_limits(limits), "engine", engine_fingerprint())
 
 
 def engine_fingerprint() -> tuple:
@@ -95,7 +97,7 @@ def _entry_path(source: str, filename: str, limits) -> str | None:
     directory = private_cache_dir(SUBDIRECTORY)
     if directory is None:
         return None
-    text = f"{filename}\0{limits.parse_nesting}\0{limits.source_bytes}\0"
+    text = "\0".join(map(str, (filename, *compile_limits(limits), "")))
     name = zlib.crc32(source.encode("utf-8", "surrogatepass"), zlib.crc32(text.encode(
         "utf-8", "surrogatepass")))
     return os.path.join(directory, f"{name:08x}{_SUFFIX}")
@@ -177,8 +179,6 @@ def _remove(path: str) -> None:
 
 def cache_directory() -> str:
     """Where entries live, for --help (without creating it)."""
-    base = os.environ.get("DG_CACHE_DIR")
-    if not base:
-        root = os.environ.get("XDG_CACHE_HOME") or os.path.join("~", ".cache")
-        base = os.path.join(root, "delugelang")
-    return os.path.join(base, SUBDIRECTORY)
+    from ..user_cache import cache_base
+
+    return os.path.join(cache_base(), SUBDIRECTORY)
