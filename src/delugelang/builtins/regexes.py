@@ -251,19 +251,13 @@ def ready_replacer(pattern: str, replacement: str):
         return None
     if as_text or constant is None or "\\" in constant or not unquantified:
         return None
-    sub, longest, grow, length = _fastest_sub(pattern, compiled), _longest_untimed(pattern), \
-        len(constant), len(pattern)
+    sub, longest, length = _fastest_sub(pattern, compiled), _longest_untimed(pattern), len(pattern)
 
     def replace_all_planned(rt, text: str):
-        n = len(text)
-        limits = rt.limits
-        if n <= longest and length <= limits.regex_pattern_length and \
-                n + (n + 1) * grow <= limits.text_length:
-            try:
-                return sub(constant, text)
-            except _REGEX_FAILURES:
-                pass  # replace() runs it again and gives the error
-        return replace(rt, text, pattern, replacement, "replaceAll")
+        result = _untimed_sub(rt, text, sub, constant, longest, length)
+        if result is None:
+            return replace(rt, text, pattern, replacement, "replaceAll")
+        return result
     return replace_all_planned
 
 
@@ -279,14 +273,22 @@ def replace_all_ready(rt, text: str, pattern: str, replacement: str):
     if ready is None:
         return None
     sub, constant, longest = ready
+    return _untimed_sub(rt, text, sub, constant, longest, len(pattern))
+
+
+def _untimed_sub(rt, text: str, sub, constant: str, longest: int, pattern_length: int):
+    """`sub(constant, text)` when this text may take the path without the regex timer (at
+    most `longest` characters, the pattern within `regex_pattern_length`, the text budget
+    safe even with a match at every position); None otherwise, or when the substitution
+    fails: replace() then runs it again and gives the error."""
     n = len(text)
     limits = rt.limits
-    if n <= longest and len(pattern) <= limits.regex_pattern_length and \
+    if n <= longest and pattern_length <= limits.regex_pattern_length and \
             n + (n + 1) * len(constant) <= limits.text_length:
         try:
             return sub(constant, text)
         except _REGEX_FAILURES:
-            return None  # replace() runs it again and gives the error
+            return None
     return None
 
 
