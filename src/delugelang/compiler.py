@@ -22,6 +22,8 @@ from .builtins.registry import FunctionSpec, function_caller, lookup_function, \
 from .checker import CONTEXT_NAMES, FunctionTable, dotted_path, is_system_variable
 from .dateformats import literal_for_run, needs_run_date, parse_literal
 from .errors import ScriptError
+from . import flow
+from .flow import Flow, method_kinds
 from .fastmethods import empty_constructor, is_genuine, method_caller, \
     planned_replacement, text_method
 # The run-time helper table lives apart, so that a cached program runs without this module.
@@ -89,11 +91,13 @@ class Compiler:
         param_names = [p.name for p in params]
         assigned = _assigned_names(body) - set(param_names)
         reads_input = "input" not in param_names and _reads_name(body, "input")
+        self.flow = Flow(param_names, body, self._method_kinds)
         prologue = [
             _assign("n_mark", _call_attr("rt", "begin", _name("n_steps"))),
             _assign("n_text", _call("op_text_limit", _name("rt"))),
         ]
-        for name in sorted(assigned - ({"input"} if reads_input else set())):
+        # Null first only where a path may read the variable before assigning it.
+        for name in sorted(self.flow.unassigned - ({"input"} if reads_input else set())):
             prologue.append(_assign(_var(name), ast.Constant(None)))
         if reads_input:
             prologue.append(_assign(_var("input"), ast.Attribute(_name("rt"), "record", LOAD)))
@@ -318,7 +322,8 @@ class Compiler:
             # One side is a concatenation with a text, so always TEXT: `+` concatenates.
             return _at(_call("op_concat", _name("rt"), left, right), e.op_span)
         helper = _BINARY_HELPERS[e.op]
-        fast = inline.binary(e.op, e.left, e.right, left, right, helper, self.temp) or \
+        fast = inline.binary(e.op, e.left, e.right, left, right, helper, self.temp,
+                             self._known_as) or \
             inline.mixed(e.op, e.left, e.right, left, right, helper, self.temp)
         if fast is not None:
             return _at(fast, e.op_span)
@@ -346,13 +351,15 @@ class Compiler:
             if pieces >= _SEGMENT_PIECES or (pieces >= 2 and not self._is_plain(node)):
                 text = self.join(text, pending)
                 pending = []
-            pending.append((inline.Operand(self.expr(node), self.temp), span))
+            operand = inline.Operand(self.expr(node), self.temp)
+            operand.text = self.flow.is_text(node)  # then it is its own text (text_piece)
+            pending.append((operand, span))
         return self.join(text, pending)
 
     def join(self, text, pending) -> ast.expr:
         """`text` (None at the start) followed by the pending operands, as one TEXT."""
         operands = ([(inline.Operand(text, self.temp), None)] if text is not None else []) + pending
-        if len(operands) == 2:
+        if len(operands) == 2 and not (operands[0][0].text or operands[1][0].text):
             (a, _), (b, span) = operands
             return _at(self.concat_pair(a.expr, b.expr), span)
         result = self.temp()
@@ -374,7 +381,7 @@ class Compiler:
         """`X` as TEXT, converted as ops.concat does: `(X if op_type(X) is op_str else
         op_text_of(X))`; a TEXT constant as it is. (The shortest form: B5 compiles it.)"""
         first = operand.first()
-        if type(first) is ast.Constant and type(first.value) is str:
+        if (type(first) is ast.Constant and type(first.value) is str) or operand.text:
             return first
         test = ast.Compare(_call("op_type", first), [IS], [_name("op_str")])
         return ast.IfExp(test=test, body=operand.again(),
@@ -415,6 +422,8 @@ class Compiler:
         var = _name(_var(name))
         fast = ast.Compare(var, [ast.In() if e.op == "||" else ast.NotIn()],
                            [ast.Constant(constants)])
+        if self._known_as(e.operands[0], kind):
+            return fast
         slow = ast.BoolOp(op=op, values=[
             _at(_call(_BINARY_HELPERS[o.op], _name("rt"), self.expr(o.left), self.expr(o.right)),
                 o.op_span) for o in e.operands])
@@ -505,8 +514,8 @@ class Compiler:
             size = self.map_sizes.get(receiver.name) if known and key == "put" else None
             # A comparison, `&&`/`||`/`!` or a concatenation always gives a BOOLEAN or a
             # TEXT (reference §3): put as it is, with no type test.
-            plain = key == "put" and len(args) == 2 and (_is_boolean(args[1])
-                                                         or _makes_text(args[1]))
+            plain = key == "put" and len(args) == 2 and (
+                _is_boolean(args[1]) or _makes_text(args[1]) or self.flow.is_scalar(args[1]))
             fast = inline.collection_method(key, recv, values, caller, self.temp, known,
                                             plain, size)
         if fast is not None:
@@ -571,6 +580,22 @@ class Compiler:
                 values.append(self.expr(value))
         return _call("op_block_task", _name("rt"), ast.Constant(e.name), ast.Dict(keys, values))
 
+    def _known_as(self, e: n.Node, type_helper: str) -> bool:
+        """Whether `e` (a comparison's operand) surely has the type `op_str` or `op_int`
+        names, so that the comparison needs no type test (Flow)."""
+        if type(e) is n.BinOp:  # an operand of an equality chain: its variable side
+            e = e.left if type(e.left) is n.Var else e.right
+        kinds = self.flow.kinds_of(e)
+        return kinds is not None and kinds <= _KIND_OF_HELPER[type_helper]
+
+    def _method_kinds(self, e: n.MethodCall):
+        """For Flow: the kinds a builtin method call gives, None for anything else."""
+        path = dotted_path(e.receiver, self._is_local)
+        if path is not None and not is_system_variable(path):
+            return None  # a task, or a function of this file
+        spec = method_spec(e.name)
+        return None if spec is None else method_kinds(spec, len(e.args))
+
     def _is_local(self, name: str) -> bool:
         return name in self._locals
 
@@ -583,6 +608,8 @@ class Compiler:
     def compile_function_locals(self, params, body):
         self._local_cache = _assigned_names(body) | set(params) | CONTEXT_NAMES
 
+
+_KIND_OF_HELPER = {"op_str": flow.TEXT, "op_int": flow.NUMBER}
 
 _SEGMENT_ENDS = (n.If, n.ForEach, n.Try, n.Return, n.Break, n.Continue, n.Throw)
 

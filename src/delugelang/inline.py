@@ -63,6 +63,7 @@ class Operand:
 
     def __init__(self, expr: ast.expr, temp):
         self.stable = isinstance(expr, (ast.Name, ast.Constant))
+        self.text = False  # the compiler knows it is a TEXT (Compiler.text_piece)
         self.expr = expr
         self.ident = None if self.stable else temp()
 
@@ -76,8 +77,10 @@ class Operand:
 
 
 def binary(op: str, left_node: n.Node, right_node: n.Node, left: ast.expr, right: ast.expr,
-           helper: str, temp) -> ast.expr | None:
-    """The inline form of `left op right` (== and != against a constant), or None."""
+           helper: str, temp, known_as=None) -> ast.expr | None:
+    """The inline form of `left op right` (== and != against a constant), or None.
+    `known_as(node, type_helper)`: whether the compiler knows `node` has that type (then
+    the comparison needs no test)."""
     if op not in _EQUALITY:
         return None
     a, b = Operand(left, temp), Operand(right, temp)
@@ -87,11 +90,14 @@ def binary(op: str, left_node: n.Node, right_node: n.Node, left: ast.expr, right
     # Only against a NUMBER or TEXT constant: then equal types compare as Python does
     # (BOOLEAN is not NUMBER: type(True) is bool). Anything else goes to ops.eq.
     if b_int is not None or b_text is not None:
-        test = type_is(a.first(), "op_int" if b_int is not None else "op_str")
+        subject, node, kind = a, left_node, "op_int" if b_int is not None else "op_str"
     elif a_int is not None or a_text is not None:
-        test = type_is(b.first(), "op_int" if a_int is not None else "op_str")
+        subject, node, kind = b, right_node, "op_int" if a_int is not None else "op_str"
     else:
         return None
+    if known_as is not None and known_as(node, kind):
+        return ast.Compare(left, [_EQUALITY[op]], [right])
+    test = type_is(subject.first(), kind)
     fast = ast.Compare(a.again(), [_EQUALITY[op]], [b.again()])
     return ast.IfExp(test=test, body=fast, orelse=fallback)
 

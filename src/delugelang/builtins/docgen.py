@@ -162,7 +162,15 @@ def _placeholder(title: str) -> str:
 # ---------------------------------------------------------------- the Returns column
 
 def record_returns(entries: list[Entry]) -> None:
-    """Run every docstring example with each builtin wrapped, noting the types it returns."""
+    """Fill in each entry's returns from observed_returns()."""
+    seen = observed_returns()
+    for entry in entries:
+        entry.returns = seen.get(id(entry.impl), set())
+
+
+def observed_returns() -> dict[int, set]:
+    """Run every docstring example with each builtin wrapped, noting the types it returns:
+    {id(implementation): {Deluge type names}}."""
     import delugelang
 
     seen: dict[int, set] = {}
@@ -175,8 +183,7 @@ def record_returns(entries: list[Entry]) -> None:
             program.run(services=services)
     finally:
         _restore(originals)
-    for entry in entries:
-        entry.returns = seen.get(id(entry.impl), set())
+    return seen
 
 
 def _recorder(impl, seen: dict):

@@ -1,0 +1,138 @@
+"""delugelang.flow: variables read before any assignment, the kinds each can hold, and the
+code the compiler leaves out because of them (behaviour unchanged, checked by running)."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+
+import pytest
+
+import delugelang
+from delugelang import flow
+from delugelang import nodes as n
+from delugelang.builtins.docgen import observed_returns
+from delugelang.builtins.registry import method_spec
+from delugelang.frontend import parse_module
+
+
+def _flow(body: str, params=()) -> flow.Flow:
+    module = parse_module(body)
+    return flow.Flow(params, module.body, lambda call: flow.method_kinds(
+        method_spec(call.name), len(call.args)) if method_spec(call.name) else None)
+
+
+def _value_of(source: str, **run):
+    return delugelang.compile(source).run(**run).plain_value()
+
+
+@pytest.mark.parametrize("body,unassigned", [
+    ("x = 1; info x;", set()),
+    ("info x; x = 1;", {"x"}),
+    ("x = x + 1;", {"x"}),
+    ("if (c) { x = 1; } info x;", {"x"}),
+    ("if (c) { x = 1; } else { x = 2; } info x;", set()),
+    ("if (c) { x = 1; } else if (d) { x = 2; } info x;", {"x"}),
+    ("if (c) { x = 1; } else if (d) { x = 2; } else { x = 3; } info x;", set()),
+    ("for each i in {1} { y = i; } info y;", {"y"}),
+    ("for each i in {1} { info y; y = i; }", {"y"}),
+    ("for each i in {1} { y = i; info y; }", set()),
+    ("try { x = 1; } catch (e) { info x; }", {"x"}),
+    ("try { x = 1; } catch (e) { x = 2; } info x;", set()),
+    ("try { x = 1; } catch (e) { info e; } info x;", {"x"}),
+    ("x = 1; if (c) { info x; }", set()),
+])
+def test_unassigned_are_the_reads_a_path_may_reach_first(body, unassigned):
+    c = "c = true; d = false; "
+    assert _flow(c + body).unassigned == unassigned
+
+
+def test_kinds_follow_every_assignment():
+    f = _flow('a = "x"; b = a + 1; n = 5; m = n; if (n > 1) { t = "p"; } else { t = 2; }'
+              ' q = n > 1; u = input.Name; w = u.trim(); s = w.getSuffix("@");'
+              ' for each i in {1} { k = i; } z = if(q, "a", "b");')
+    kinds = {v: f.kinds_of(n.Var(None, v)) for v in "abnmtquwsikz"}
+    assert kinds == {"a": flow.TEXT, "b": flow.TEXT, "n": flow.NUMBER, "m": flow.NUMBER,
+                     "t": frozenset((str, int)), "q": flow.BOOLEAN, "u": None,
+                     "w": flow.TEXT, "s": flow.TEXT_OR_NULL, "i": None, "k": None,
+                     "z": flow.TEXT}
+
+
+def test_a_variable_read_before_assignment_may_be_null():
+    f = _flow('if (c) { v = "a"; } info v; c = true;')
+    assert f.kinds_of(n.Var(None, "v")) == flow.TEXT_OR_NULL
+    assert f.is_scalar(n.Var(None, "v")) and not f.is_text(n.Var(None, "v"))
+
+
+def test_arguments_loop_and_catch_variables_are_unknown():
+    f = _flow('a = 1; try { x = 1; } catch (e) { a = e; } info a;', params=("p",))
+    assert f.kinds_of(n.Var(None, "e")) is None
+    assert f.kinds_of(n.Var(None, "a")) is None  # it may hold the catch variable's value
+    assert f.kinds_of(n.Var(None, "p")) is None
+
+
+def test_self_references_reach_a_fixed_point():
+    f = _flow('s = ""; for each i in {1, 2} { s = s + i; } x = 0; for each i in {1} '
+              '{ x = x + 1; } info s + x;')
+    assert f.kinds_of(n.Var(None, "s")) == flow.TEXT
+    assert f.kinds_of(n.Var(None, "x")) is None  # arithmetic: not followed
+
+
+_SAMPLES = {str: ["", "Hello World", "a@b.c", "  x  ", "İß"], list: [[], [1, "a"]],
+            dict: [{}, {"a": 1}]}
+
+
+_TYPE_NAMES = {str: "TEXT", int: "NUMBER", bool: "BOOLEAN", type(None): "NULL"}
+
+
+@pytest.fixture(scope="module")
+def observed():
+    return observed_returns()
+
+
+@pytest.mark.parametrize("impl", sorted(flow._result_table(), key=lambda f: f.__qualname__),
+                         ids=lambda f: f.__qualname__)
+def test_result_table_matches_what_each_builtin_gives(impl, observed):
+    """Every value the builtin gave while every docstring example ran is of a kind the
+    table names for it."""
+    kinds = {_TYPE_NAMES[k] for k in flow._result_table()[impl]}
+    assert observed.get(id(impl)), "an entry needs examples that call it"
+    assert observed[id(impl)] <= kinds
+
+
+@pytest.mark.parametrize("source,expected", [
+    ("if (false) { x = 1; } return x;", None),
+    ("for each i in {} { y = i; } return y;", None),
+    ("try { x = 1 / 0; } catch (e) { } return x;", None),
+    ('m = Map(); if (false) { v = "a"; } m.put("k", v); return m;', {"k": None}),
+    ('m = Map(); v = "a"; if (true) { v = 1; } m.put("k", v); return m;', {"k": 1}),
+    ('t = "a"; if (true) { t = "b"; } return t + "/" + t;', "b/b"),
+    ('t = "x"; return t == "x" || t == "y";', True),
+    ('t = 5; return t == 5;', True),
+    ('r = input.Email.trim().toLowerCase(); m = Map(); m.put("e", r); '
+     'm.put("d", r.getSuffix("#")); return m;', {"e": "a@b.c", "d": None}),
+])
+def test_code_without_the_tests_behaves_the_same(source, expected):
+    assert _value_of(source, record={"Email": " A@B.c "}) == expected
+
+
+def test_known_kinds_leave_out_tests_and_initial_nulls():
+    source = ('map f() { t = "smb"; if (input.X > 1) { t = "big"; } m = Map(); '
+              'm.put("tier", t); m.put("e", input.E.trim()); return m; }')
+    generated = delugelang.compile(source).python_source()
+    assert "v_t = None" not in generated and "v_m = None" not in generated
+    assert "op_type(v_t)" not in generated  # a TEXT put as it is
+
+
+def test_a_put_of_an_unknown_value_keeps_its_test():
+    generated = delugelang.compile('m = Map(); m.put("a", input.A); return m;').python_source()
+    assert "op_type(" in generated
+    value = delugelang.compile('m = Map(); m.put("a", input.A); return m;').run(
+        record={"A": [1, 2]}).plain_value()
+    assert value == {"a": [1, 2]}
+
+
+@pytest.mark.parametrize("value", [decimal.Decimal("1.5"), datetime.date(2024, 1, 2), [1]])
+def test_unknown_record_values_still_take_the_full_path(value):
+    program = delugelang.compile('m = Map(); v = input.V; m.put("v", v); return m.get("v");')
+    assert program.run(record={"V": value}).value == program.run(record={"V": value}).value
