@@ -7,6 +7,8 @@ import datetime
 import decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import delugelang
 from delugelang import flow
@@ -14,6 +16,8 @@ from delugelang import nodes as n
 from delugelang.builtins.docgen import observed_returns
 from delugelang.builtins.registry import method_spec
 from delugelang.frontend import parse_module
+from delugelang.limits import CRM
+from delugelang.values import to_json_text
 
 
 def _flow(body: str, params=()) -> flow.Flow:
@@ -136,3 +140,69 @@ def test_a_put_of_an_unknown_value_keeps_its_test():
 def test_unknown_record_values_still_take_the_full_path(value):
     program = delugelang.compile('m = Map(); v = input.V; m.put("v", v); return m.get("v");')
     assert program.run(record={"V": value}).value == program.run(record={"V": value}).value
+
+
+# ---------------------------------------------------------------- the counted result map
+
+_BUILDS = ('map f(string a, string b) {{ m = Map(); m.put("a", a.trim()); {extra}'
+           'm.put("b", b + ""); m.put("n", 5); m.put("t", a == b); return m; }}')
+
+
+def _counted(source: str, **run):
+    from delugelang.program import PreparedCall
+    from delugelang.runtime import Run
+    seen = []
+    real = Run.__init__
+
+    def spy(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        seen.append(self)
+    Run.__init__ = spy
+    try:
+        result = PreparedCall(delugelang.compile(source), None, None, run.pop("limits", None),
+                              None)(run.pop("args", None), **run)
+    finally:
+        Run.__init__ = real
+    return result, seen[-1].result_bound
+
+
+TEXTS = st.text(alphabet="a\x01\"\\é😀\u2028 ", max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXTS, TEXTS)
+def test_a_counted_bound_is_never_below_the_json_size(a, b):
+    result, counted = _counted(_BUILDS.format(extra=""), args={"a": a, "b": b})
+    assert counted is not None and counted[0] is result.value
+    assert counted[1] >= len(to_json_text(result.value).encode("utf-8"))
+
+
+def test_the_return_limit_holds_for_a_counted_map():
+    limits = CRM.replace(return_bytes=200)
+    with pytest.raises(delugelang.LimitError, match="return"):
+        _counted(_BUILDS.format(extra=""), args={"a": "x" * 250, "b": "y"}, limits=limits)
+    result, _ = _counted(_BUILDS.format(extra=""), args={"a": "x", "b": "y"}, limits=limits)
+    assert result.plain_value() == {"a": "x", "b": "y", "n": 5, "t": False}
+
+
+@pytest.mark.parametrize("extra", ['info m; ', 'm.put("c", m.size()); ', 'x = m; ',
+                                   'm.remove("a"); ', 'for each k in {1} { m.put("k", k); } ',
+                                   'm.put(a, "v"); ', 'm.put("l", {1, 2}); '])
+def test_any_other_use_of_the_map_is_measured_instead(extra):
+    source = _BUILDS.format(extra=extra)
+    assert "result_bound" not in delugelang.compile(source).python_source()
+    _, counted = _counted(source, args={"a": "x", "b": "y"})
+    assert counted is None
+
+
+def test_a_map_returned_by_a_nested_call_is_measured_as_it_is_returned():
+    # `inner` builds and returns a map it could count, but it is called: what its caller
+    # does with the map afterwards (here: a 300-character value) must still be measured.
+    source = ('map outer() { m = inner(); '
+              'm.put("more", "w".leftPad(300)); return m; }\n'
+              'map inner() { r = Map(); r.put("a", "b"); return r; }')
+    limits = CRM.replace(return_bytes=200)
+    program = delugelang.compile(source)
+    assert "result_bound" not in program.python_source().split("def f_1")[1]
+    with pytest.raises(delugelang.LimitError, match="return"):
+        program.run(limits=limits, function="outer")

@@ -23,7 +23,8 @@ from .checker import CONTEXT_NAMES, FunctionTable, dotted_path, is_system_variab
 from .dateformats import literal_for_run, needs_run_date, parse_literal
 from .errors import ScriptError
 from . import flow
-from .flow import Flow, method_kinds
+from .flow import Flow, assigned_names, concatenates, is_boolean, is_text_literal, \
+    makes_text, mentions, method_kinds, nodes_in
 from .fastmethods import empty_constructor, is_genuine, method_caller, \
     planned_replacement, text_method
 # The run-time helper table lives apart, so that a cached program runs without this module.
@@ -35,7 +36,6 @@ BASE_HELPERS = {**RUN_HELPERS, **inline.INLINE_HELPERS}
 _BINARY_HELPERS = {"+": "op_add", "-": "op_sub", "*": "op_mul", "/": "op_div", "%": "op_mod",
                    "==": "op_eq", "=": "op_eq", "!=": "op_ne", "<": "op_lt", "<=": "op_le",
                    ">": "op_gt", ">=": "op_ge"}
-_BOOLEAN_OPS = {"==", "=", "!=", "<", "<=", ">", ">="}
 # Declared return types whose allowed values (_RETURN_TYPES) include one exact Python type.
 _RETURN_TYPE_HELPERS = {"map": "op_dict", "list": "op_list", "string": "op_str",
                         "text": "op_str", "int": "op_int", "number": "op_int", "long": "op_int",
@@ -64,6 +64,10 @@ class Compiler:
         self.map_sizes: dict = {}
         for i, fn in enumerate(module.functions):
             self.entry_names[fn.name] = f"f_{i}"
+        # Names any call in the module uses: a function among them may run nested, so its
+        # returns leave the result bound to PreparedCall (counted_put).
+        self.called = {node.name for node in nodes_in(module)
+                       if type(node) in (n.Call, n.MethodCall)}
 
     # ---------------------------------------------------------------- helpers
 
@@ -89,9 +93,11 @@ class Compiler:
         self.loop_depth = 0
         self.reads_size_limit = False
         param_names = [p.name for p in params]
-        assigned = _assigned_names(body) - set(param_names)
-        reads_input = "input" not in param_names and _reads_name(body, "input")
+        assigned = assigned_names(body) - set(param_names)
+        reads_input = "input" not in param_names and mentions(body, "input")
         self.flow = Flow(param_names, body, self._method_kinds)
+        self.result = None if fn is not None and fn.name in self.called else \
+            flow.bounded_result(body, self.flow, self._makes_map)
         prologue = [
             _assign("n_mark", _call_attr("rt", "begin", _name("n_steps"))),
             _assign("n_text", _call("op_text_limit", _name("rt"))),
@@ -101,6 +107,8 @@ class Compiler:
             prologue.append(_assign(_var(name), ast.Constant(None)))
         if reads_input:
             prologue.append(_assign(_var("input"), ast.Attribute(_name("rt"), "record", LOAD)))
+        if self.result is not None:
+            prologue.append(_assign("n_ret", ast.Constant(0)))
         self._input_is_record = reads_input and "input" not in assigned
         stmts = self.block(body)
         if self.reads_size_limit:
@@ -178,14 +186,37 @@ class Compiler:
         e = s.expr if type(s) is n.ExprStmt else None
         if type(e) is n.MethodCall and e.name.lower() == "put" and len(e.args) == 2 and \
                 type(e.receiver) is n.Var and e.receiver.name in self.map_sizes and \
-                not any(_mentions(a, e.receiver.name) for a in e.args):
+                not any(mentions(a, e.receiver.name) for a in e.args):
             grown = e.receiver.name
-        for name in [v for v in self.map_sizes if v != grown and _mentions(s, v)]:
+        for name in [v for v in self.map_sizes if v != grown and mentions(s, v)]:
             del self.map_sizes[name]
         return grown
 
     def s_ExprStmt(self, s):
+        if self.result is not None and id(s) in self.result.puts:
+            return self.counted_put(s)
         return inline.as_statement(self.expr(s.expr))
+
+    def counted_put(self, s) -> list[ast.stmt]:
+        """A `put` into the function's result map (flow.bounded_result): the value into a
+        temporary, put, and its characters, if it is a TEXT, added to `n_ret`."""
+        call = s.expr
+        value = self.expr(call.args[1])
+        stmts = []
+        if type(value) is not ast.Name:  # a variable is read again as it is
+            temp = self.temp()
+            stmts.append(_assign(temp, value))
+            value = _name(temp)
+        put = self.method_call(call.name, call.receiver, call.args,
+                               [self.expr(call.args[0]), value])
+        stmts.append(inline.as_statement(_at(put, call.name_span)))
+        kinds = self.flow.kinds_of(call.args[1])
+        if str in kinds:
+            length = _call("op_len", value)
+            if kinds != flow.TEXT:
+                length = ast.IfExp(inline.type_is(value, "op_str"), length, ast.Constant(0))
+            stmts.append(ast.AugAssign(_name("n_ret", STORE), ADD, length))
+        return stmts
 
     def s_Empty(self, s):
         return []
@@ -196,6 +227,15 @@ class Compiler:
     def s_Return(self, s):
         if s.value is None:
             return ast.Return(ast.Constant(None))
+        if self.result is not None and type(s.value) is n.Var and s.value.name == self.result.name:
+            # The result map and its bound, for PreparedCall (flow.bounded_result).
+            bound = ast.BinOp(ast.Constant(self.result.base), ADD, ast.BinOp(
+                ast.Constant(6), ast.Mult(), _name("n_ret")))
+            note = _assign_attr("rt", "result_bound", ast.Tuple([self.expr(s.value), bound], LOAD))
+            return [note, self.returned(s)]
+        return self.returned(s)
+
+    def returned(self, s) -> ast.Return:
         value = self.expr(s.value)
         if self.fn is not None and self.fn.return_type.lower() in _RETURN_TYPES:
             type_word = self.fn.return_type.lower()
@@ -276,7 +316,7 @@ class Compiler:
     def condition(self, e: n.Node) -> ast.expr:
         """A Python bool for `if`, `&&`, `||`, `!`: checked only when it may not be one."""
         node = self.expr(e)
-        if _is_boolean(e):
+        if is_boolean(e):
             return node
         # `(t := X) is True or (t is not False and op_truth(rt, t))`: true and false pass
         # without a call; anything else gets op_truth's error.
@@ -310,15 +350,15 @@ class Compiler:
             return ast.Constant(e.value)
         if inline.is_integer_tree(e) or inline.is_integer_comparison(e):
             return _at(inline.integer_tree(e, self.helper_tree(e), _var, self.temp), e.op_span)
-        if e.op == "+" and _concatenates(e) and _concatenates(e.left):
+        if e.op == "+" and concatenates(e) and concatenates(e.left):
             return self.concat_chain(e)
         left, right = self.expr(e.left), self.expr(e.right)
-        if e.op == "+" and (_is_text_literal(e.left) or _is_text_literal(e.right)):
-            if _is_text_literal(e.left) and _is_text_literal(e.right):
+        if e.op == "+" and (is_text_literal(e.left) or is_text_literal(e.right)):
+            if is_text_literal(e.left) and is_text_literal(e.right):
                 return _at(_call("op_concat", _name("rt"), left, right), e.op_span)
-            fast = inline.text_concat(left, right, _is_text_literal(e.left), self.temp)
+            fast = inline.text_concat(left, right, is_text_literal(e.left), self.temp)
             return _at(fast, e.op_span)
-        if e.op == "+" and (_makes_text(e.left) or _makes_text(e.right)):
+        if e.op == "+" and (makes_text(e.left) or makes_text(e.right)):
             # One side is a concatenation with a text, so always TEXT: `+` concatenates.
             return _at(_call("op_concat", _name("rt"), left, right), e.op_span)
         helper = _BINARY_HELPERS[e.op]
@@ -340,7 +380,7 @@ class Compiler:
         ops.concat, `+` by `+` over the values already computed, gives Deluge's error at
         its operator."""
         parts = []  # (operand, the span of the `+` before it)
-        while type(e) is n.BinOp and e.op == "+" and _concatenates(e):
+        while type(e) is n.BinOp and e.op == "+" and concatenates(e):
             parts.append((e.right, e.op_span))
             e = e.left
         parts.append((e, None))
@@ -431,7 +471,7 @@ class Compiler:
 
     def e_Unary(self, e):
         if e.op == "!":
-            if _is_boolean(e.operand):
+            if is_boolean(e.operand):
                 return ast.UnaryOp(NOT, self.expr(e.operand))
             return _call("op_not", _name("rt"), self.expr(e.operand))
         return _call("op_neg" if e.op == "-" else "op_pos", _name("rt"), self.expr(e.operand))
@@ -484,7 +524,7 @@ class Compiler:
             ident = self.helper("m", e.name.lower(), lambda: method_dispatcher(e.name))
         return _call(ident, _name("rt"), *self.args(e.args))
 
-    def method_call(self, name: str, receiver, args) -> ast.expr:
+    def method_call(self, name: str, receiver, args, values=None) -> ast.expr:
         """`m_1(rt, recv, args...)`: a helper for this method and argument count (arity
         settled at compile time) that picks the receiver type's implementation, or the full
         dispatcher for any other receiver (fastmethods.method_caller). `m.get(k)` on a map
@@ -494,7 +534,7 @@ class Compiler:
         generic = self.helper("m", key, lambda: method_dispatcher(name))
         caller = self.helper("m", (key, len(args)), lambda: method_caller(
             spec, len(args), self.helpers[generic]))
-        values = self.args(args)
+        values = self.args(args) if values is None else values
         if key == "get" and len(values) == 1 and dict in spec.impls and \
                 is_genuine(spec.impls[dict][0], "get", dict, 1):
             recv = inline.Operand(self.expr(receiver), self.temp)  # a variable needs no temporary
@@ -515,7 +555,7 @@ class Compiler:
             # A comparison, `&&`/`||`/`!` or a concatenation always gives a BOOLEAN or a
             # TEXT (reference §3): put as it is, with no type test.
             plain = key == "put" and len(args) == 2 and (
-                _is_boolean(args[1]) or _makes_text(args[1]) or self.flow.is_scalar(args[1]))
+                is_boolean(args[1]) or makes_text(args[1]) or self.flow.is_scalar(args[1]))
             fast = inline.collection_method(key, recv, values, caller, self.temp, known,
                                             plain, size)
         if fast is not None:
@@ -588,6 +628,13 @@ class Compiler:
         kinds = self.flow.kinds_of(e)
         return kinds is not None and kinds <= _KIND_OF_HELPER[type_helper]
 
+    def _makes_map(self, e: n.Node) -> bool:
+        """Whether `e` is `Map()`, compiled to a new empty dict (e_Call)."""
+        if type(e) is not n.Call or e.args or self.functions.find(e.name) is not None:
+            return False
+        spec = lookup_function(e.name)
+        return isinstance(spec, FunctionSpec) and empty_constructor(spec.impl) == "map"
+
     def _method_kinds(self, e: n.MethodCall):
         """For Flow: the kinds a builtin method call gives, None for anything else."""
         path = dotted_path(e.receiver, self._is_local)
@@ -606,7 +653,7 @@ class Compiler:
         return self._local_cache
 
     def compile_function_locals(self, params, body):
-        self._local_cache = _assigned_names(body) | set(params) | CONTEXT_NAMES
+        self._local_cache = assigned_names(body) | set(params) | CONTEXT_NAMES
 
 
 _KIND_OF_HELPER = {"op_str": flow.TEXT, "op_int": flow.NUMBER}
@@ -648,85 +695,6 @@ def _fold_numbers(e: n.BinOp) -> n.Node:
     if left is e.left and right is e.right:
         return e
     return n.replace(e, left=left, right=right)
-
-
-def _concatenates(e: n.Node) -> bool:
-    """Whether `e` is a `+` the compiler knows to be TEXT concatenation (reference §3)."""
-    return type(e) is n.BinOp and e.op == "+" and (
-        _is_text_literal(e.left) or _is_text_literal(e.right) or _makes_text(e.left)
-        or _makes_text(e.right))
-
-
-def _is_text_literal(e: n.Node) -> bool:
-    return type(e) is n.Literal and e.kind == "text"
-
-
-def _mentions(node, name: str) -> bool:
-    """Whether the variable `name` is read anywhere in `node` (a node, or a tuple of them)."""
-    if type(node) is n.Var:
-        return node.name == name
-    if type(node) in (tuple, list):
-        return any(_mentions(item, name) for item in node)
-    if isinstance(node, n.Node):
-        return any(_mentions(getattr(node, f), name) for f in node._fields if f != "span")
-    return False
-
-
-def _makes_text(e: n.Node) -> bool:
-    """A text constant, or a `+` with one: its value is always TEXT (reference §3)."""
-    while type(e) is n.BinOp and e.op == "+":
-        if _is_text_literal(e.right):
-            return True
-        e = e.left
-    return _is_text_literal(e)
-
-
-def _is_boolean(e: n.Node) -> bool:
-    if isinstance(e, n.BinOp):
-        return e.op in _BOOLEAN_OPS
-    if isinstance(e, n.Logic):
-        return True
-    if isinstance(e, n.Unary) and e.op == "!":
-        return True
-    return isinstance(e, n.Literal) and e.kind == "boolean"
-
-
-def _assigned_names(body) -> set:
-    names = set()
-    stack = list(body)
-    while stack:
-        s = stack.pop()
-        t = type(s)
-        if t is n.Assign:
-            names.add(s.name)
-        elif t is n.ForEach:
-            names.add(s.var)
-            stack.extend(s.body)
-        elif t is n.If:
-            for _, b in s.branches:
-                stack.extend(b)
-            stack.extend(s.orelse or ())
-        elif t is n.Try:
-            names.add(s.var)
-            stack.extend(s.body)
-            stack.extend(s.handler)
-    return names
-
-
-def _reads_name(body, name: str) -> bool:
-    """Whether any expression in the body mentions the variable `name`."""
-    stack = list(body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, n.Var) and node.name == name:
-            return True
-        if isinstance(node, tuple):
-            stack.extend(node)
-        elif isinstance(node, n.Node):
-            for value in node._values(node):
-                if isinstance(value, (n.Node, tuple)):
-                    stack.append(value)
-    return False
 
 
 # ---------------------------------------------------------------- ast builders

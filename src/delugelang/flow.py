@@ -40,7 +40,7 @@ class Flow:
         """`method_kinds(call)`: the kinds a MethodCall node gives, or None (the compiler
         knows which calls are builtin methods and which name functions or tasks)."""
         self._method_kinds = method_kinds
-        locals_ = _assigned(body)
+        locals_ = assigned_names(body)
         self.unassigned: set = set()
         _DefiniteAssignment(locals_, self.unassigned).block(body, frozenset(params))
         opaque = set(params) | {"input"} | _bound_by_statements(body)
@@ -66,12 +66,12 @@ class Flow:
             return _LITERAL_KINDS.get(e.kind)
         if t is n.Var:
             return variables.get(e.name)
-        if t is n.Logic or (t is n.Unary and e.op == "!"):
-            return BOOLEAN  # `&&`, `||` and `!` take and give BOOLEANs (Compiler.condition)
+        if is_boolean(e):
+            # ops.eq / ops.lt ... and their inline forms give a bool; `&&`, `||` and `!`
+            # take and give BOOLEANs (Compiler.condition).
+            return BOOLEAN
         if t is n.BinOp:
-            if e.op in _COMPARISONS:
-                return BOOLEAN  # ops.eq / ops.lt ... and their inline forms give a bool
-            if e.op == "+" and (_concatenation(e) or self._is_text(e.left, variables)
+            if e.op == "+" and (concatenates(e) or self._is_text(e.left, variables)
                                 or self._is_text(e.right, variables)):
                 return TEXT  # TEXT `+` anything concatenates (ops.add)
             return None
@@ -93,16 +93,6 @@ class Flow:
 
 def _union(a, b):
     return None if a is None or b is None else a | b
-
-
-def _concatenation(e: n.BinOp) -> bool:
-    """A `+` with a text constant somewhere down its left spine, or on its right: always a
-    concatenation, so always TEXT (reference §3; the compiler's _concatenates)."""
-    while type(e) is n.BinOp and e.op == "+":
-        if type(e.right) is n.Literal and e.right.kind == "text":
-            return True
-        e = e.left
-    return type(e) is n.Literal and e.kind == "text"
 
 
 def _variable_kinds(sites: dict, opaque: set, unassigned: set, expression_kinds) -> dict:
@@ -151,7 +141,8 @@ def _statements(body):
             stack.extend(s.handler)
 
 
-def _assigned(body) -> set:
+def assigned_names(body) -> set:
+    """Every variable the body assigns: by assignment, `for each` or `catch`."""
     return {s.name for s in _statements(body) if type(s) is n.Assign} | _bound_by_statements(body)
 
 
@@ -177,16 +168,9 @@ class _DefiniteAssignment:
         self.unassigned = unassigned
 
     def reads(self, node, assigned) -> None:
-        stack = [node]
-        while stack:
-            item = stack.pop()
-            if type(item) is n.Var:
-                if item.name in self.locals and item.name not in assigned:
-                    self.unassigned.add(item.name)
-            elif type(item) is tuple or type(item) is list:
-                stack.extend(item)
-            elif isinstance(item, n.Node):
-                stack.extend(v for v in item._values(item) if isinstance(v, (n.Node, tuple)))
+        for var in nodes_in(node):
+            if type(var) is n.Var and var.name in self.locals and var.name not in assigned:
+                self.unassigned.add(var.name)
 
     def block(self, body, assigned: frozenset) -> frozenset:
         for s in body:
@@ -254,3 +238,105 @@ def _result_table() -> dict:
         lists.list_contains: BOOLEAN, maps.map_contains: BOOLEAN,
         collection.coll_contains: BOOLEAN,
     }
+
+
+class ResultMap:
+    """A map variable whose size on return is bounded by counting (bounded_result)."""
+
+    __slots__ = ("name", "puts", "base")
+
+    def __init__(self, name: str, puts: frozenset, base: int):
+        self.name = name
+        self.puts = puts  # id() of each `put` statement that counts its text
+        self.base = base  # the bound's constant part
+
+
+def bounded_result(body, facts: Flow, makes_map) -> ResultMap | None:
+    """The variable a function returns as a map it built itself, if there is one whose
+    bound can be counted as it is built: assigned once, at the top level, a new empty map
+    (`makes_map(expr)`); otherwise only the receiver of top-level `put` statements with a
+    TEXT constant key and a TEXT, NUMBER, BOOLEAN or null value (each runs at most once),
+    or returned as it is. Nothing else reads it, so nothing else can change it or keep it.
+
+    Its JSON size is then at most `base + 6 * (the characters of the TEXT values put)`,
+    values.scalar_map_bound's bound summed over every `put` that can run."""
+    returned = {s.value.name for s in _statements(body)
+                if type(s) is n.Return and type(s.value) is n.Var}
+    for name in sorted(returned - _bound_by_statements(body) - {"input"}):
+        assigns = [s for s in _statements(body) if type(s) is n.Assign and s.name == name]
+        if len(assigns) != 1 or not any(s is assigns[0] for s in body) or \
+                not makes_map(assigns[0].value):
+            continue
+        puts = [s for s in body if _counted_put(s, name, facts)]
+        returns = sum(1 for s in _statements(body) if type(s) is n.Return
+                      and type(s.value) is n.Var and s.value.name == name)
+        if _mentions_count(body, name) == len(puts) + returns:
+            base = 2 + sum(24 + 6 * len(s.expr.args[0].value) for s in puts)
+            return ResultMap(name, frozenset(id(s) for s in puts), base)
+    return None
+
+
+def _counted_put(s, name: str, facts: Flow) -> bool:
+    if type(s) is not n.ExprStmt or type(s.expr) is not n.MethodCall:
+        return False
+    call = s.expr
+    if call.name.lower() != "put" or len(call.args) != 2 or type(call.receiver) is not n.Var \
+            or call.receiver.name != name:
+        return False
+    key, value = call.args
+    return type(key) is n.Literal and key.kind == "text" and facts.is_scalar(value) \
+        and _mentions_count(value, name) == 0
+
+
+def _mentions_count(node, name: str) -> int:
+    return sum(1 for var in nodes_in(node) if type(var) is n.Var and var.name == name)
+
+
+def mentions(node, name: str) -> bool:
+    """Whether the variable `name` is read anywhere in `node` (a node, or a tuple of them)."""
+    return any(type(var) is n.Var and var.name == name for var in nodes_in(node))
+
+
+def nodes_in(node):
+    """Every node in `node` (a node, or a tuple of them), itself and nested blocks included."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if type(item) is tuple or type(item) is list:
+            stack.extend(item)
+        elif isinstance(item, n.Node):
+            yield item
+            stack.extend(v for v in item._values(item) if isinstance(v, (n.Node, tuple)))
+
+
+# ---------------------------------------------------------------- what a form always gives
+
+def concatenates(e: n.Node) -> bool:
+    """Whether `e` is a `+` the compiler knows to be TEXT concatenation (reference §3)."""
+    return type(e) is n.BinOp and e.op == "+" and (
+        is_text_literal(e.left) or is_text_literal(e.right) or makes_text(e.left)
+        or makes_text(e.right))
+
+
+def is_text_literal(e: n.Node) -> bool:
+    return type(e) is n.Literal and e.kind == "text"
+
+
+def makes_text(e: n.Node) -> bool:
+    """A text constant, or a `+` with one: its value is always TEXT (reference §3)."""
+    while type(e) is n.BinOp and e.op == "+":
+        if is_text_literal(e.right):
+            return True
+        e = e.left
+    return is_text_literal(e)
+
+
+def is_boolean(e: n.Node) -> bool:
+    """A comparison, `&&`/`||`, `!` or a BOOLEAN constant: always a BOOLEAN."""
+    if isinstance(e, n.BinOp):
+        return e.op in _COMPARISONS
+    if isinstance(e, n.Logic):
+        return True
+    if isinstance(e, n.Unary) and e.op == "!":
+        return True
+    return isinstance(e, n.Literal) and e.kind == "boolean"

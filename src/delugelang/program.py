@@ -250,9 +250,14 @@ class PreparedCall:
         except Exception as exc:
             raise _as_deluge_error(exc, rt) from (exc if os.environ.get("DG_DEBUG") else None)
         elapsed = (time.perf_counter() - rt.started) * 1000
-        # A returned map of plain values is bounded in one call; anything else, or a bound
-        # past the budget, is measured by _check_return_size.
-        bound = scalar_map_bound(value) if type(value) is dict else None
+        # A returned map of plain values is bounded in one call, or was bounded as it was
+        # built (Run.result_bound); anything else, or a bound past the budget, is measured
+        # by _check_return_size.
+        counted = rt.result_bound
+        if counted is not None and counted[0] is value:
+            bound = counted[1]
+        else:
+            bound = scalar_map_bound(value) if type(value) is dict else None
         if bound is None or bound > limits.return_bytes:
             _check_return_size(value, limits)
         # Result(value, info, Stats(statements, ms)), without two __init__ frames:

@@ -28,7 +28,7 @@ class Run:
 
     __slots__ = ("limits", "services", "steps", "depth", "info_lines", "info_bytes",
                  "info_truncated", "started", "deadline", "http_calls", "mails",
-                 "memory", "_random", "_zone", "_now", "trace", "record")
+                 "memory", "_random", "_zone", "_now", "trace", "record", "result_bound")
 
     def __init__(self, limits: Limits, services: Services, record: dict | None = None):
         self.limits = limits
@@ -48,6 +48,9 @@ class Run:
         self._now = None
         self.trace = None
         self.record: dict = {} if record is None else record  # `input`
+        # (the map returned, a bound of its JSON size) when the generated code counted it
+        # (flow.bounded_result); PreparedCall trusts it only for the very value returned.
+        self.result_bound = None
 
     # -- statements and time -------------------------------------------------
 
