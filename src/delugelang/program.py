@@ -207,13 +207,17 @@ class PreparedCall:
     reaches the next. Immutable, and safe to call from many threads at once.
     """
 
-    __slots__ = ("program", "function", "services", "limits", "isolation", "_sig")
+    __slots__ = ("program", "function", "services", "limits", "isolation", "_sig", "_entry",
+                 "_names")
 
     def __init__(self, program: Program, function: str | None, services: Services | None,
                  limits: Limits | None, isolation: str | None):
         if isolation not in (None, "none", "process"):
             raise ValueError(f"isolation must be None or 'process', not {isolation!r}")
-        _set(self, "_sig", program._signature(function))
+        sig = program._signature(function)
+        _set(self, "_sig", sig)
+        _set(self, "_entry", sig.entry)
+        _set(self, "_names", sig.names)
         _set(self, "program", program)
         _set(self, "function", function)
         _set(self, "services", services or NO_SERVICES)
@@ -238,15 +242,16 @@ class PreparedCall:
             record = dict(record)  # record_value's commonest case, without its frame
         else:
             record = record_value(record) if record else {}
-        if args or preset:
-            argv = self._bind(args, record, preset)
-        else:  # CRM-style argument mapping, as in _bind
-            names = self._sig.names
-            argv = list(map(record.get, names)) if names else ()
+        argv = self._bind(args, record, preset) if args or preset else None
         limits = self.limits
         rt = Run(limits, self.services, record)
         try:
-            value = self._sig.entry(rt, *argv, 0)
+            if argv is not None:
+                value = self._entry(rt, *argv, 0)
+            elif self._names:  # CRM-style argument mapping, as in _bind
+                value = self._entry(rt, *map(record.get, self._names), 0)
+            else:
+                value = self._entry(rt, 0)
         except Exception as exc:
             raise _as_deluge_error(exc, rt) from (exc if os.environ.get("DG_DEBUG") else None)
         elapsed = (time.perf_counter() - rt.started) * 1000
@@ -266,7 +271,7 @@ class PreparedCall:
         _set_ms(stats, elapsed)
         result = _new(Result)
         _set_value(result, value)
-        _set_info(result, tuple(rt.info_lines))
+        _set_info(result, tuple(rt.info_lines) if rt.info_lines else ())
         _set_stats(result, stats)
         return result
 
