@@ -206,3 +206,12 @@ def test_a_map_returned_by_a_nested_call_is_measured_as_it_is_returned():
     assert "result_bound" not in program.python_source().split("def f_1")[1]
     with pytest.raises(delugelang.LimitError, match="return"):
         program.run(limits=limits, function="outer")
+
+
+def test_methods_on_a_known_text_need_no_type_test_and_keep_their_limits():
+    source = 't = "aß"; u = t.upper(); return u.getSuffix("A") + t.trim().toLowerCase();'
+    program = delugelang.compile(source)
+    assert "op_type(v_t)" not in program.python_source()
+    assert program.run().plain_value() == "SSaß"
+    with pytest.raises(delugelang.LimitError):
+        program.run(limits=CRM.replace(text_length=2))

@@ -561,10 +561,11 @@ class Compiler:
         if fast is not None:
             self.reads_size_limit = self.reads_size_limit or key in ("add", "put")
             return fast
-        fast = self.text_method(spec, recv, values, caller)
+        fast = self.text_method(spec, recv, values, caller, self.flow.is_text(receiver))
         return fast if fast is not None else _call(caller, _name("rt"), recv, *values)
 
-    def text_method(self, spec, recv: ast.expr, values: list, caller: str) -> ast.expr | None:
+    def text_method(self, spec, recv: ast.expr, values: list, caller: str,
+                    known_text: bool) -> ast.expr | None:
         """The call on a receiver checked to be TEXT, without the helper frame
         (fastmethods.text_method, inline.text_method), or None."""
         known = tuple(v.value if type(v) is ast.Constant else None for v in values)
@@ -581,7 +582,7 @@ class Compiler:
         else:  # the TEXT implementation itself, bound as a helper
             ident = self.helper("m", (spec.name.lower(), len(values), "text"), lambda: detail)
         return inline.text_method(form, ident, inline.Operand(recv, self.temp), values,
-                                  caller, self.temp)
+                                  caller, self.temp, known_text)
 
     def user_call(self, fn: n.FunctionDef, args) -> ast.expr:
         """`(f_1(rt, a, b, n_steps), n_steps := rt.steps)[0]`: the callee continues our step

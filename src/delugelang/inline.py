@@ -388,7 +388,7 @@ TEXT_SPACES = "".join(chr(c) for c in range(33))
 
 
 def text_method(form: str, impl: str | None, recv: Operand, values: list, caller: str,
-                temp) -> ast.expr | None:
+                temp, known_text: bool = False) -> ast.expr | None:
     """A method call on a receiver checked to be TEXT, without the method helper frame
     (fastmethods.text_method says which form fits):
 
@@ -403,30 +403,32 @@ def text_method(form: str, impl: str | None, recv: Operand, values: list, caller
     `m_6` is the TEXT implementation itself, `m_5` the helper (any other receiver: its
     implementation or Deluge's error). lower and upper fail only past the text budget,
     where the helper gives the error. Arguments must be variables or constants: they
-    appear in both branches, and only one runs. None when the shape does not fit."""
+    appear in both branches, and only one runs. None when the shape does not fit.
+    `known_text`: the compiler knows the receiver is a TEXT (flow): no type test."""
     if not all(_stable(v) for v in values):
         return None
-    test = type_is(recv.first(), "op_str")
+    test = None if known_text else type_is(recv.first(), "op_str")
+    subject = recv.first() if known_text else recv.again()  # its first use binds it
     fallback = ast.Call(_load(caller), [_load("rt"), recv.again()] + values, [])
     if form == "strip":
-        fast = ast.Call(_load("op_strip"), [recv.again(), ast.Constant(TEXT_SPACES)], [])
+        fast = ast.Call(_load("op_strip"), [subject, ast.Constant(TEXT_SPACES)], [])
     elif form in ("lower", "upper"):
         result = temp()
-        changed = ast.NamedExpr(_store(result), ast.Call(_load("op_" + form), [recv.again()], []))
-        test = ast.BoolOp(AND, [test, ast.Compare(ast.Call(_load("op_len"), [changed], []),
-                                                  [LTE], [_load("n_text")])])
+        changed = ast.NamedExpr(_store(result), ast.Call(_load("op_" + form), [subject], []))
+        within = ast.Compare(ast.Call(_load("op_len"), [changed], []), [LTE], [_load("n_text")])
+        test = within if test is None else ast.BoolOp(AND, [test, within])
         fast = _load(result)
     elif form == "suffix":  # the text after the first `part` (a constant), or null
         parts = temp()
         split = ast.NamedExpr(_store(parts), ast.Call(_load("op_partition"),
-                                                      [recv.again()] + values, []))
+                                                      [subject] + values, []))
         fast = ast.IfExp(test=ast.Subscript(split, ast.Constant(1), LOAD),
                          body=ast.Subscript(_load(parts), ast.Constant(2), LOAD),
                          orelse=ast.Constant(None))
     elif form == "call" and impl is not None:
-        fast = ast.Call(_load(impl), [_load("rt"), recv.again()] + values, [])
+        fast = ast.Call(_load(impl), [_load("rt"), subject] + values, [])
     elif form == "planned" and impl is not None:  # the constant arguments are planned in
-        fast = ast.Call(_load(impl), [_load("rt"), recv.again()], [])
+        fast = ast.Call(_load(impl), [_load("rt"), subject], [])
     else:
         return None
-    return ast.IfExp(test=test, body=fast, orelse=fallback)
+    return fast if test is None else ast.IfExp(test=test, body=fast, orelse=fallback)
