@@ -215,3 +215,46 @@ def test_methods_on_a_known_text_need_no_type_test_and_keep_their_limits():
     assert program.run().plain_value() == "SSaß"
     with pytest.raises(delugelang.LimitError):
         program.run(limits=CRM.replace(text_length=2))
+
+
+# ---------------------------------------------------------------- a record read field by field
+
+def test_fields_are_converted_as_they_are_read_and_the_host_record_never_changes():
+    host = {"L": [1, 2], "X": 1.5, "N": None, "B": True, "S": "s"}
+    program = delugelang.compile('l = input.L; l.add(3); m = Map(); m.put("l", input.L); '
+                                 'm.put("x", input.X); m.put("n", input.N); '
+                                 'm.put("b", input.B); m.put("s", input.S); return m;')
+    assert program.by_field
+    assert program.run(record=host).plain_value() == {"l": [1, 2, 3], "x": 1.5, "n": None,
+                                                       "b": True, "s": "s"}
+    assert host == {"L": [1, 2], "X": 1.5, "N": None, "B": True, "S": "s"}
+    assert type(program.run(record=host).value["x"]) is decimal.Decimal
+
+
+def test_a_field_that_is_no_deluge_value_fails_where_it_is_read():
+    program = delugelang.compile('a = 1;\nb = input.Big + 1;\nreturn b;')
+    with pytest.raises(delugelang.ScriptError) as caught:
+        program.run(record={"Big": 2**70})
+    assert caught.value.line == 2 and "NUMBER" in str(caught.value)
+    # A field the function never reads is never looked at.
+    assert program.run(record={"Big": 1, "Other": float("nan")}).plain_value() == 2
+
+
+@pytest.mark.parametrize("source", ['info input; return input.A;',
+                                    'm = input; return m.get("A");',
+                                    'return input.get("A");',
+                                    'input = {"A": 2}; return input.A;',
+                                    'map f(string A) { return {"a": input.A}; }'])
+def test_a_record_used_any_other_way_is_checked_and_copied_first(source):
+    program = delugelang.compile(source)
+    assert not program.by_field or source.startswith("map f(")
+    with pytest.raises(delugelang.ScriptError, match="NaN"):
+        program.run(record={"A": 1, "Other": float("nan")})
+
+
+def test_reading_by_field_survives_the_program_cache():
+    from delugelang import program_codec
+    program = delugelang.compile('return input.A;')
+    restored = program_codec.decode(program_codec.encode(program, ()), program.source,
+                                    program.filename, ())
+    assert restored.by_field and restored.run(record={"A": [1]}).plain_value() == [1]

@@ -68,6 +68,7 @@ class Compiler:
         # returns leave the result bound to PreparedCall (counted_put).
         self.called = {node.name for node in nodes_in(module)
                        if type(node) in (n.Call, n.MethodCall)}
+        self.by_field = flow.reads_record_by_field(module)  # PreparedCall hands it over as it is
 
     # ---------------------------------------------------------------- helpers
 
@@ -441,7 +442,7 @@ class Compiler:
         if type(e) in (n.Var, n.Literal):
             return True
         return type(e) is n.Field and type(e.receiver) is n.Var and \
-            e.receiver.name == "input" and self._input_is_record
+            e.receiver.name == "input" and self._input_is_record and not self.by_field
 
     def helper_tree(self, e):
         """`e` as nested operator helper calls, each at its operator's position."""
@@ -608,7 +609,13 @@ class Compiler:
             return _call("op_sysvar", _name("rt"), ast.Constant(path[1]))
         if type(e.receiver) is n.Var and e.receiver.name == "input" and self._input_is_record:
             # `input` is the run's record, always a KEY-VALUE map: a plain lookup.
-            return _call("op_record_field", _name(_var("input")), ast.Constant(e.name))
+            read = _call("op_record_field", _name(_var("input")), ast.Constant(e.name))
+            if not self.by_field:
+                return read
+            # The host's own record: a field that is no TEXT is checked as it is read.
+            value = inline.Operand(read, self.temp)
+            return ast.IfExp(inline.type_is(value.first(), "op_str"), value.again(), _call(
+                "op_field_value", _name("rt"), ast.Constant(e.name), value.again()))
         return _call("op_field", _name("rt"), self.expr(e.receiver), ast.Constant(e.name))
 
     def e_Task(self, e):
@@ -771,7 +778,8 @@ def _fill_positions(tree: ast.Module) -> None:
 
 
 def compile_module(module: n.Module, recipes: dict | None = None):
-    """(code object, helper table, entry names) for a checked module. `recipes`, if given,
+    """(code object, helper table, entry names, Python tree, whether the record is read
+    only by field: flow.reads_record_by_field) for a checked module. `recipes`, if given,
     receives how each helper beyond BASE_HELPERS was made, {ident: (kind, key)} as in
     Compiler.helper: what program_codec needs to make them again."""
     compiler = Compiler(module)
@@ -779,7 +787,7 @@ def compile_module(module: n.Module, recipes: dict | None = None):
     code = compile(tree, CODE_FILENAME, "exec", dont_inherit=True)
     if recipes is not None:
         recipes.update({ident: kind_key for kind_key, ident in compiler._helper_ids.items()})
-    return code, compiler.helpers, compiler.entry_names, tree
+    return code, compiler.helpers, compiler.entry_names, tree, compiler.by_field
 
 
 def _compile_tree(compiler: Compiler) -> ast.Module:

@@ -340,3 +340,24 @@ def is_boolean(e: n.Node) -> bool:
     if isinstance(e, n.Unary) and e.op == "!":
         return True
     return isinstance(e, n.Literal) and e.kind == "boolean"
+
+
+def reads_record_by_field(module: n.Module) -> bool:
+    """Whether every function (and the main body) uses the run's record only as `input.Name`
+    reads: then nothing can keep, change or hand on the record itself, and each field can
+    be checked as it is read (PreparedCall, run_helpers.field_value) instead of the whole
+    record being checked and copied before the run. A function that takes an argument
+    named `input` never sees the record; one that assigns `input` may (before it does)."""
+    bodies = [(module.body, ())] + [(fn.body, tuple(p.name for p in fn.params))
+                                    for fn in module.functions]
+    for body, params in bodies:
+        if "input" in params:
+            continue
+        uses = _mentions_count(body, "input")
+        if uses and "input" in assigned_names(body):
+            return False
+        fields = sum(1 for node in nodes_in(body) if type(node) is n.Field
+                     and type(node.receiver) is n.Var and node.receiver.name == "input")
+        if fields != uses:
+            return False
+    return True

@@ -71,7 +71,7 @@ class Program:
     """A compiled Deluge module. Immutable, and safe to run from many threads at once."""
 
     __slots__ = ("source", "filename", "warnings", "functions", "_globals", "_signatures",
-                 "_entry_names", "_recipes", "_compiled_here")
+                 "_entry_names", "_recipes", "by_field", "_compiled_here")
 
     def __init__(self, source: str, filename: str, module, warnings: tuple[Problem, ...]):
         from .compiler import compile_module  # not imported for a cached program
@@ -79,28 +79,33 @@ class Program:
         recipes: dict = {}
         # The Python tree is not kept (python_source() builds it again): it would hold tens
         # of thousands of objects alive for every later cycle-collector pass to scan.
-        code, helpers, entry_names, _ = compile_module(module, recipes)
+        code, helpers, entry_names, _, by_field = compile_module(module, recipes)
         scope = {"__builtins__": {}}
         scope.update(helpers)
         exec(code, scope)  # defines f_main / f_0...; nothing else runs
         functions = tuple(
             FunctionInfo(fn.name, fn.display_name, tuple((p.type_name, p.name) for p in fn.params),
                          fn.return_type) for fn in module.functions)
-        self._setup(source, filename, warnings, functions, scope, entry_names, recipes, True)
+        self._setup(source, filename, warnings, functions, scope, entry_names, recipes,
+                    by_field, True)
 
     @classmethod
     def restored(cls, source: str, filename: str, warnings: tuple[Problem, ...],
                  functions: tuple[FunctionInfo, ...], scope: dict, entry_names: dict,
-                 recipes: dict) -> "Program":
+                 recipes: dict, by_field: bool) -> "Program":
         """A Program whose generated functions are already defined in `scope` (by
         delugelang.program_codec, from a cache entry). It has no Python tree to show."""
         program = cls.__new__(cls)
-        program._setup(source, filename, warnings, functions, scope, entry_names, recipes, False)
+        program._setup(source, filename, warnings, functions, scope, entry_names, recipes,
+                       by_field, False)
         return program
 
     def _setup(self, source, filename, warnings, functions, scope, entry_names, recipes,
-               compiled_here: bool):
+               by_field: bool, compiled_here: bool):
         self.source = source
+        # The generated code checks each record field as it reads it, and reads nothing
+        # else of the record (flow.reads_record_by_field): a run may get the host's own.
+        self.by_field = by_field
         self.filename = filename
         self.warnings = warnings
         self.functions = functions
@@ -208,7 +213,7 @@ class PreparedCall:
     """
 
     __slots__ = ("program", "function", "services", "limits", "isolation", "_sig", "_entry",
-                 "_names")
+                 "_names", "_by_field")
 
     def __init__(self, program: Program, function: str | None, services: Services | None,
                  limits: Limits | None, isolation: str | None):
@@ -218,6 +223,8 @@ class PreparedCall:
         _set(self, "_sig", sig)
         _set(self, "_entry", sig.entry)
         _set(self, "_names", sig.names)
+        # Arguments mapped from record fields are converted with the record (record_value).
+        _set(self, "_by_field", program.by_field and not sig.names)
         _set(self, "program", program)
         _set(self, "function", function)
         _set(self, "services", services or NO_SERVICES)
@@ -238,7 +245,9 @@ class PreparedCall:
             from .isolation import run_isolated
             return run_isolated(self.program, args, record=record, services=self.services,
                                 limits=self.limits, function=self.function)
-        if type(record) is dict and plain_record(record):
+        if type(record) is dict and (self._by_field and not (args or preset)):
+            pass  # the code reads it only field by field, checking each (Program.by_field)
+        elif type(record) is dict and plain_record(record):
             record = dict(record)  # record_value's commonest case, without its frame
         else:
             record = record_value(record) if record else {}

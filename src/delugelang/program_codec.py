@@ -26,7 +26,7 @@ from decimal import Decimal
 from .errors import Problem
 from .run_helpers import CODE_FILENAME, INLINE_HELPERS, RUN_HELPERS
 
-MAGIC = b"DGPROG1\n"
+MAGIC = b"DGPROG2\n"
 _FUNCTION = type(lambda: None)
 _CODE = type((lambda: None).__code__)
 _HEADER = len(MAGIC) + 8  # magic, crc32 of the rest, length of the rest
@@ -57,7 +57,7 @@ def encode(program, extra: tuple) -> bytes | None:
             raise _Uncacheable("warning")
         key = entry_key(program.source, program.filename, extra)
         body = (_functions_code(program), _helpers(program), _builtins(program),
-                dict(program._entry_names),
+                dict(program._entry_names), program.by_field,
                 tuple((f.name, f.qualified_name, f.params, f.return_type)
                       for f in program.functions),
                 tuple((w.message, w.line, w.column, w.severity) for w in program.warnings))
@@ -179,8 +179,10 @@ def decode(data: bytes, source: str, filename: str, extra: tuple):
         stored_key, body = marshal.loads(payload)
         if stored_key != key:
             raise CodecError("an entry for another source, engine or Python")
-        codes, helpers, builtins, entry_names, functions, warnings = marshal.loads(body)
-        return _program(source, filename, codes, helpers, builtins, entry_names, functions,
+        codes, helpers, builtins, entry_names, by_field, functions, warnings = \
+            marshal.loads(body)
+        return _program(source, filename, codes, helpers, builtins, entry_names, by_field,
+                        functions,
                         warnings)
     except CodecError:
         raise
@@ -188,7 +190,8 @@ def decode(data: bytes, source: str, filename: str, extra: tuple):
         raise CodecError(f"an entry of an unknown shape ({type(exc).__name__})") from None
 
 
-def _program(source, filename, codes, helpers, builtins, entry_names, functions, warnings):
+def _program(source, filename, codes, helpers, builtins, entry_names, by_field, functions,
+             warnings):
     from .program import FunctionInfo, Program
 
     scope = {"__builtins__": {}}
@@ -213,7 +216,10 @@ def _program(source, filename, codes, helpers, builtins, entry_names, functions,
     infos = tuple(FunctionInfo(name, qualified, tuple(map(tuple, params)), return_type)
                   for name, qualified, params, return_type in functions)
     problems = tuple(Problem(*w) for w in warnings)
-    return Program.restored(source, filename, problems, infos, scope, entry_names, recipes)
+    if type(by_field) is not bool:
+        raise CodecError("damaged entry")
+    return Program.restored(source, filename, problems, infos, scope, entry_names, recipes,
+                            by_field)
 
 
 def _make_helper(kind, key, constant, scope, recipes):

@@ -8,7 +8,8 @@ from operator import attrgetter
 
 from . import ops, tasks
 from .errors import ScriptError
-from .values import DEC, Collection, ErrorValue, to_text, type_name
+from .values import DEC, INT_MAX, INT_MIN, Collection, ErrorValue, from_plain, to_text, \
+    type_name
 
 # The file name of every generated code object: how tracebacks and tracing tell
 # generated frames from the engine's own.
@@ -34,6 +35,22 @@ def _enter_catch(rt, exc, steps):
     from .program import locate
     line, _ = locate(exc)
     return ErrorValue(exc.message, line), max(steps, rt.steps)
+
+
+def _field_value(rt, name: str, value):
+    """`input.Name` where the run's record is the host's own (flow.reads_record_by_field),
+    for a value that is no TEXT: as it is if it is a Deluge value that cannot change (null,
+    BOOLEAN, a NUMBER in range), otherwise converted from host data once per run and kept,
+    so that reading the field again gives that very value (a list it changed, say)."""
+    t = type(value)
+    if value is None or t is bool or (t is int and INT_MIN <= value <= INT_MAX):
+        return value
+    converted = rt.fields
+    if converted is None:
+        converted = rt.fields = {}
+    if name not in converted:
+        converted[name] = from_plain(value)  # a value that is no Deluge data fails here
+    return converted[name]
 
 
 def _text_of(p) -> str:
@@ -89,7 +106,7 @@ RUN_HELPERS = {
     "op_new_collection": _new_collection, "op_typed_list": _new_typed_list,
     "op_throw": _throw, "op_catch": _enter_catch, "op_sysvar": _run_sysvar,
     "op_task": tasks.run_task, "op_block_task": tasks.run_block_task,
-    "op_return": _check_return, "op_record_field": dict.get,
+    "op_return": _check_return, "op_record_field": dict.get, "op_field_value": _field_value,
     "op_lookup": dict.get, "op_text_of": _text_of, "op_text_limit": _text_limit, "op_size_limit": _size_limit,
     "ScriptError": ScriptError,
 }

@@ -28,7 +28,7 @@ class Run:
 
     __slots__ = ("limits", "services", "steps", "depth", "info_lines", "info_bytes",
                  "info_truncated", "started", "deadline", "http_calls", "mails",
-                 "memory", "_random", "_zone", "_now", "trace", "record", "result_bound")
+                 "memory", "_random", "_zone", "_now", "trace", "record", "result_bound", "fields")
 
     def __init__(self, limits: Limits, services: Services, record: dict | None = None):
         self.limits = limits
@@ -51,6 +51,7 @@ class Run:
         # (the map returned, a bound of its JSON size) when the generated code counted it
         # (flow.bounded_result); PreparedCall trusts it only for the very value returned.
         self.result_bound = None
+        self.fields = None  # record fields converted as they were read (run_helpers._field_value)
 
     # -- statements and time -------------------------------------------------
 
