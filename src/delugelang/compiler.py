@@ -66,9 +66,10 @@ class Compiler:
             self.entry_names[fn.name] = f"f_{i}"
         # Names any call in the module uses: a function among them may run nested, so its
         # returns leave the result bound to PreparedCall (counted_put).
-        self.called = {node.name for node in nodes_in(module)
-                       if type(node) in (n.Call, n.MethodCall)}
-        self.by_field = flow.reads_record_by_field(module)  # PreparedCall hands it over as it is
+        everything = nodes_in(module)
+        self.called = {node.name for node in everything if type(node) in (n.Call, n.MethodCall)}
+        # PreparedCall may hand the host's record over as it is:
+        self.by_field = flow.reads_record_by_field(module, everything)
 
     # ---------------------------------------------------------------- helpers
 
@@ -95,8 +96,8 @@ class Compiler:
         self.reads_size_limit = False
         param_names = [p.name for p in params]
         assigned = assigned_names(body) - set(param_names)
-        reads_input = "input" not in param_names and mentions(body, "input")
         self.flow = Flow(param_names, body, self._method_kinds)
+        reads_input = "input" not in param_names and "input" in self.flow.uses
         self.result = None if fn is not None and fn.name in self.called else \
             flow.bounded_result(body, self.flow, self._makes_map)
         prologue = [

@@ -34,7 +34,7 @@ _COMPARISONS = frozenset(("==", "=", "!=", "<", "<=", ">", ">="))
 class Flow:
     """The facts of one function body (see the module docstring)."""
 
-    __slots__ = ("unassigned", "_kinds", "_method_kinds")
+    __slots__ = ("unassigned", "uses", "_kinds", "_method_kinds")
 
     def __init__(self, params, body, method_kinds):
         """`method_kinds(call)`: the kinds a MethodCall node gives, or None (the compiler
@@ -42,7 +42,8 @@ class Flow:
         self._method_kinds = method_kinds
         locals_ = assigned_names(body)
         self.unassigned: set = set()
-        _DefiniteAssignment(locals_, self.unassigned).block(body, frozenset(params))
+        self.uses: dict = {}  # how many times the body reads each variable
+        _DefiniteAssignment(locals_, self.unassigned, self.uses).block(body, frozenset(params))
         opaque = set(params) | {"input"} | _bound_by_statements(body)
         self._kinds = _variable_kinds(_assignment_sites(body), opaque, self.unassigned,
                                       self._expression_kinds)
@@ -163,14 +164,19 @@ class _DefiniteAssignment:
     """Walks a body in order, with the set of variables surely assigned at each point,
     noting in `unassigned` every local read where it may not be."""
 
-    def __init__(self, locals_: set, unassigned: set):
+    def __init__(self, locals_: set, unassigned: set, uses: dict):
         self.locals = locals_
         self.unassigned = unassigned
+        self.uses = uses
 
     def reads(self, node, assigned) -> None:
+        uses = self.uses
         for var in nodes_in(node):
-            if type(var) is n.Var and var.name in self.locals and var.name not in assigned:
-                self.unassigned.add(var.name)
+            if type(var) is n.Var:
+                name = var.name
+                uses[name] = uses.get(name, 0) + 1
+                if name in self.locals and name not in assigned:
+                    self.unassigned.add(name)
 
     def block(self, body, assigned: frozenset) -> frozenset:
         for s in body:
@@ -270,7 +276,7 @@ def bounded_result(body, facts: Flow, makes_map) -> ResultMap | None:
         puts = [s for s in body if _counted_put(s, name, facts)]
         returns = sum(1 for s in _statements(body) if type(s) is n.Return
                       and type(s.value) is n.Var and s.value.name == name)
-        if _mentions_count(body, name) == len(puts) + returns:
+        if facts.uses.get(name, 0) == len(puts) + returns:
             base = 2 + sum(24 + 6 * len(s.expr.args[0].value) for s in puts)
             return ResultMap(name, frozenset(id(s) for s in puts), base)
     return None
@@ -297,16 +303,18 @@ def mentions(node, name: str) -> bool:
     return any(type(var) is n.Var and var.name == name for var in nodes_in(node))
 
 
-def nodes_in(node):
+def nodes_in(node) -> list:
     """Every node in `node` (a node, or a tuple of them), itself and nested blocks included."""
-    stack = [node]
+    found, stack = [], [node]
+    pop, push, keep, Node = stack.pop, stack.extend, found.append, n.Node
     while stack:
-        item = stack.pop()
+        item = pop()
         if type(item) is tuple or type(item) is list:
-            stack.extend(item)
-        elif isinstance(item, n.Node):
-            yield item
-            stack.extend(v for v in item._values(item) if isinstance(v, (n.Node, tuple)))
+            push(item)
+        elif isinstance(item, Node):
+            keep(item)
+            push(item._values(item))
+    return found
 
 
 # ---------------------------------------------------------------- what a form always gives
@@ -342,22 +350,20 @@ def is_boolean(e: n.Node) -> bool:
     return isinstance(e, n.Literal) and e.kind == "boolean"
 
 
-def reads_record_by_field(module: n.Module) -> bool:
-    """Whether every function (and the main body) uses the run's record only as `input.Name`
-    reads: then nothing can keep, change or hand on the record itself, and each field can
-    be checked as it is read (PreparedCall, run_helpers.field_value) instead of the whole
-    record being checked and copied before the run. A function that takes an argument
-    named `input` never sees the record; one that assigns `input` may (before it does)."""
-    bodies = [(module.body, ())] + [(fn.body, tuple(p.name for p in fn.params))
-                                    for fn in module.functions]
-    for body, params in bodies:
-        if "input" in params:
-            continue
-        uses = _mentions_count(body, "input")
-        if uses and "input" in assigned_names(body):
+def reads_record_by_field(module: n.Module, everything: list) -> bool:
+    """Whether the module (`everything`: nodes_in(module)) uses the run's record only as
+    `input.Name` reads: then nothing can keep, change or hand on the record itself, and
+    each field can be checked as it is read (PreparedCall, run_helpers._field_value)
+    instead of the whole record being checked and copied before the run. A module where
+    `input` is also an argument or assigned is not followed."""
+    uses = fields = 0
+    for node in everything:
+        t = type(node)
+        if t is n.Var:
+            uses += node.name == "input"
+        elif t is n.Field:
+            fields += type(node.receiver) is n.Var and node.receiver.name == "input"
+        elif (t is n.Assign and node.name == "input") or (t is n.Param and node.name == "input") \
+                or (t in (n.ForEach, n.Try) and node.var == "input"):
             return False
-        fields = sum(1 for node in nodes_in(body) if type(node) is n.Field
-                     and type(node.receiver) is n.Var and node.receiver.name == "input")
-        if fields != uses:
-            return False
-    return True
+    return uses == fields
