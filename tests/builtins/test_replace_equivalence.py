@@ -183,7 +183,8 @@ def test_simple_classes_substitute_with_re_as_with_regex(ranges, negated, replac
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(regexes, "_READY", {})
         first = regexes.replace(rt, text, pattern, replacement, "replaceAll")
-        sub = regexes._READY[(pattern, replacement)][0]
+        assert (pattern, replacement) in regexes._READY
+        sub = regexes._fastest_sub(pattern, regexes._compiled(pattern, False, False))
         assert type(sub.__self__).__module__ == "re"
         assert first == regexes._compiled(pattern, False, False).sub(replacement, text)
         assert regexes.replace_all_ready(rt, text, pattern, replacement) == first

@@ -197,9 +197,9 @@ def replace(rt, text: str, pattern, replacement, op: str, *, first: bool = False
 
 
 # replaceAll(pattern, replacement) calls whose plan came out as "substitute a constant
-# without a backslash, in C, with no timer" above: (pattern, replacement) -> (compiled.sub,
-# the constant, the longest text that needs no timer). Filled by replace() as it takes
-# that path; replace_all_ready() takes it again with the same checks, one frame earlier.
+# without a backslash, in C, with no timer" above: (pattern, replacement) -> its
+# _untimed_replacer (None where the path does not fit the text). Filled by replace() as it
+# takes that path; replace_all_ready() takes it again with the same checks, a frame earlier.
 _READY: dict = {}
 _READY_SIZE = 512
 
@@ -212,8 +212,7 @@ _SIMPLE_CLASS = None
 def _remember_ready(pattern: str, replacement: str, compiled, constant: str,
                     unquantified: bool) -> None:
     if unquantified and len(_READY) < _READY_SIZE and len(replacement) <= _CACHED_TEXT:
-        _READY[(pattern, replacement)] = (_fastest_sub(pattern, compiled), constant,
-                                          _longest_untimed(pattern))
+        _READY[(pattern, replacement)] = _untimed_replacer(pattern, compiled, constant, _none)
 
 
 def _fastest_sub(pattern: str, compiled):
@@ -251,14 +250,8 @@ def ready_replacer(pattern: str, replacement: str):
         return None
     if as_text or constant is None or "\\" in constant or not unquantified:
         return None
-    sub, longest, length = _fastest_sub(pattern, compiled), _longest_untimed(pattern), len(pattern)
-
-    def replace_all_planned(rt, text: str):
-        result = _untimed_sub(rt, text, sub, constant, longest, length)
-        if result is None:
-            return replace(rt, text, pattern, replacement, "replaceAll")
-        return result
-    return replace_all_planned
+    return _untimed_replacer(pattern, compiled, constant, lambda rt, text: replace(
+        rt, text, pattern, replacement, "replaceAll"))
 
 
 _READY_PATTERN = 200  # longer constant patterns are planned when they run, not compiled
@@ -270,26 +263,33 @@ def replace_all_ready(rt, text: str, pattern: str, replacement: str):
     path too (the pattern within `regex_pattern_length`, no timer needed, the text budget
     safe even with a match at every position); None otherwise, for replace() to decide."""
     ready = _READY.get((pattern, replacement))
-    if ready is None:
-        return None
-    sub, constant, longest = ready
-    return _untimed_sub(rt, text, sub, constant, longest, len(pattern))
+    return None if ready is None else ready(rt, text)
 
 
-def _untimed_sub(rt, text: str, sub, constant: str, longest: int, pattern_length: int):
-    """`sub(constant, text)` when this text may take the path without the regex timer (at
-    most `longest` characters, the pattern within `regex_pattern_length`, the text budget
-    safe even with a match at every position); None otherwise, or when the substitution
-    fails: replace() then runs it again and gives the error."""
-    n = len(text)
-    limits = rt.limits
-    if n <= longest and pattern_length <= limits.regex_pattern_length and \
-            n + (n + 1) * len(constant) <= limits.text_length:
-        try:
-            return sub(constant, text)
-        except _REGEX_FAILURES:
-            return None
+def _none(rt, text):
     return None
+
+
+def _untimed_replacer(pattern: str, compiled, constant: str, otherwise):
+    """A function `(rt, text)`: `sub(constant, text)` when this text may take the path
+    without the regex timer (at most _longest_untimed characters, the pattern within
+    `regex_pattern_length`, the text budget safe even with a match at every position),
+    else, or when the substitution fails, `otherwise(rt, text)` (replace() then runs it
+    again and gives the error)."""
+    sub, longest, length = _fastest_sub(pattern, compiled), _longest_untimed(pattern), len(pattern)
+    size = len(constant)
+
+    def replace_untimed(rt, text: str):
+        n = len(text)
+        limits = rt.limits
+        if n <= longest and length <= limits.regex_pattern_length and \
+                n + (n + 1) * size <= limits.text_length:
+            try:
+                return sub(constant, text)
+            except _REGEX_FAILURES:
+                pass
+        return otherwise(rt, text)
+    return replace_untimed
 
 
 def _replace_plan(pattern: str, replacement: str, ignore_case: bool, literal: bool, op: str):
