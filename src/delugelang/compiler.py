@@ -67,7 +67,8 @@ class Compiler:
         # Names any call in the module uses: a function among them may run nested, so its
         # returns leave the result bound to PreparedCall (counted_put).
         everything = nodes_in(module)
-        self.called = {node.name for node in everything if type(node) in (n.Call, n.MethodCall)}
+        self.called = {node.name.lower() for node in everything
+                       if type(node) in (n.Call, n.MethodCall)}
         # PreparedCall may hand the host's record over as it is:
         self.by_field = flow.reads_record_by_field(module, everything)
 
@@ -98,7 +99,7 @@ class Compiler:
         assigned = assigned_names(body) - set(param_names)
         self.flow = Flow(param_names, body, self._method_kinds)
         reads_input = "input" not in param_names and "input" in self.flow.uses
-        self.result = None if fn is not None and fn.name in self.called else \
+        self.result = None if fn is not None and fn.name.lower() in self.called else \
             flow.bounded_result(body, self.flow, self._makes_map)
         prologue = [
             _assign("n_mark", _call_attr("rt", "begin", _name("n_steps"))),
