@@ -258,3 +258,25 @@ def test_reading_by_field_survives_the_program_cache():
     restored = program_codec.decode(program_codec.encode(program, ()), program.source,
                                     program.filename, ())
     assert restored.by_field and restored.run(record={"A": [1]}).plain_value() == [1]
+
+
+@pytest.mark.parametrize("source", [
+    # Found in review: an argument is the caller's object (here also the record's field).
+    'map f(map m) { x = input.get("m"); x.put("k", "x".leftPad(500)); '
+    'if (true) { return m; } m = Map(); return m; }',
+    'string f(string s) { if (true) { return s; } s = Map(); return s; }',
+])
+def test_an_argument_is_never_a_counted_result(source):
+    program = delugelang.compile(source)
+    assert "result_bound" not in program.python_source()
+    with pytest.raises(delugelang.LimitError, match="return"):
+        program.run({"s": "y" * 300} if "string f" in source else None,
+                    record={"m": {"a": 1}}, limits=CRM.replace(return_bytes=200))
+
+
+def test_a_record_field_and_the_argument_mapped_from_it_are_one_value():
+    # Found in review: with arguments the record is converted first; reading its fields
+    # must then give those very values, not converted copies.
+    program = delugelang.compile('map f(map m) { input.m.put("k", "v"); return m; }')
+    assert program.by_field
+    assert program.run(record={"m": {"a": 1}}).plain_value() == {"a": 1, "k": "v"}

@@ -100,7 +100,7 @@ class Compiler:
         self.flow = Flow(param_names, body, self._method_kinds)
         reads_input = "input" not in param_names and "input" in self.flow.uses
         self.result = None if fn is not None and fn.name.lower() in self.called else \
-            flow.bounded_result(body, self.flow, self._makes_map)
+            flow.bounded_result(param_names, body, self.flow, self._makes_map)
         prologue = [
             _assign("n_mark", _call_attr("rt", "begin", _name("n_steps"))),
             _assign("n_text", _call("op_text_limit", _name("rt"))),

@@ -257,18 +257,20 @@ class ResultMap:
         self.base = base  # the bound's constant part
 
 
-def bounded_result(body, facts: Flow, makes_map) -> ResultMap | None:
+def bounded_result(params, body, facts: Flow, makes_map) -> ResultMap | None:
     """The variable a function returns as a map it built itself, if there is one whose
     bound can be counted as it is built: assigned once, at the top level, a new empty map
     (`makes_map(expr)`); otherwise only the receiver of top-level `put` statements with a
     TEXT constant key and a TEXT, NUMBER, BOOLEAN or null value (each runs at most once),
     or returned as it is. Nothing else reads it, so nothing else can change it or keep it.
+    Not an argument (the caller's object, which others may hold): before its assignment it
+    is null, so a `return` there gives null.
 
     Its JSON size is then at most `base + 6 * (the characters of the TEXT values put)`,
     values.scalar_map_bound's bound summed over every `put` that can run."""
     returned = {s.value.name for s in _statements(body)
                 if type(s) is n.Return and type(s.value) is n.Var}
-    for name in sorted(returned - _bound_by_statements(body) - {"input"}):
+    for name in sorted(returned - _bound_by_statements(body) - set(params) - {"input"}):
         assigns = [s for s in _statements(body) if type(s) is n.Assign and s.name == name]
         if len(assigns) != 1 or not any(s is assigns[0] for s in body) or \
                 not makes_map(assigns[0].value):

@@ -245,8 +245,11 @@ class PreparedCall:
             from .isolation import run_isolated
             return run_isolated(self.program, args, record=record, services=self.services,
                                 limits=self.limits, function=self.function)
-        if type(record) is dict and (self._by_field and not (args or preset)):
-            pass  # the code reads it only field by field, checking each (Program.by_field)
+        # The host's record as it is, for code that reads it only field by field, checking
+        # each (Program.by_field); otherwise a checked, converted copy.
+        by_field = self._by_field and type(record) is dict and not (args or preset)
+        if by_field:
+            pass
         elif type(record) is dict and plain_record(record):
             record = dict(record)  # record_value's commonest case, without its frame
         else:
@@ -254,6 +257,8 @@ class PreparedCall:
         argv = self._bind(args, record, preset) if args or preset else None
         limits = self.limits
         rt = Run(limits, self.services, record)
+        if not by_field:  # code reading by field finds the converted values as they are
+            rt.fields = record
         try:
             if argv is not None:
                 value = self._entry(rt, *argv, 0)
@@ -268,7 +273,7 @@ class PreparedCall:
         # built (Run.result_bound); anything else, or a bound past the budget, is measured
         # by _check_return_size.
         counted = rt.result_bound
-        if counted is not None and counted[0] is value:
+        if counted is not None and counted[0] is value and type(value) is dict:
             bound = counted[1]
         else:
             bound = scalar_map_bound(value) if type(value) is dict else None
