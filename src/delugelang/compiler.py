@@ -58,6 +58,7 @@ class Compiler:
         self.helpers = dict(BASE_HELPERS)
         self._helper_ids: dict[tuple, str] = {}
         self.entry_names: dict[str, str] = {}  # Deluge function name -> python name
+        self._method_kinds_of: dict = {}  # (method name, argument count) -> flow kinds
         self.known_maps: set = set()  # variables holding a map literal's map (s_Assign)
         # Of those, the ones whose map only this block's `put` statements changed since the
         # literal: variable -> the most entries it can hold (stmt, method_call).
@@ -650,8 +651,11 @@ class Compiler:
         path = dotted_path(e.receiver, self._is_local)
         if path is not None and not is_system_variable(path):
             return None  # a task, or a function of this file
-        spec = method_spec(e.name)
-        return None if spec is None else method_kinds(spec, len(e.args))
+        key = (e.name, len(e.args))
+        if key not in self._method_kinds_of:  # asked again at each step of Flow's fixed point
+            spec = method_spec(e.name)
+            self._method_kinds_of[key] = None if spec is None else method_kinds(spec, key[1])
+        return self._method_kinds_of[key]
 
     def _is_local(self, name: str) -> bool:
         return name in self._locals
