@@ -280,3 +280,20 @@ def test_a_record_field_and_the_argument_mapped_from_it_are_one_value():
     program = delugelang.compile('map f(map m) { input.m.put("k", "v"); return m; }')
     assert program.by_field
     assert program.run(record={"m": {"a": 1}}).plain_value() == {"a": 1, "k": "v"}
+
+
+@pytest.mark.parametrize("value", [2**63 - 1, -2**63, 2**63, -2**63 - 1, True, None, 1.25])
+def test_number_fields_read_by_field_keep_the_number_range(value):
+    program = delugelang.compile("x = input.N; return x;")
+    if type(value) is int and not -2**63 <= value < 2**63:
+        with pytest.raises(delugelang.ScriptError, match="NUMBER"):
+            program.run(record={"N": value})
+    else:
+        assert program.run(record={"N": value}).plain_value() == value
+
+
+@pytest.mark.parametrize("value,kind", [(1.5, "DECIMAL"), ([1], "LIST"), (5, "NUMBER")])
+def test_a_text_method_on_a_field_that_is_no_text_names_its_deluge_type(value, kind):
+    with pytest.raises(delugelang.ScriptError, match=kind):
+        delugelang.compile("return input.F.trim();").run(record={"F": value})
+    assert delugelang.compile("return input.F.trim();").run(record={"F": " a "}).value == "a"

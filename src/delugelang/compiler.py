@@ -29,7 +29,7 @@ from .fastmethods import empty_constructor, is_genuine, method_caller, \
     planned_replacement, text_method
 # The run-time helper table lives apart, so that a cached program runs without this module.
 from .run_helpers import _RETURN_TYPES, CODE_FILENAME, RUN_HELPERS  # noqa: F401
-from .values import DEC
+from .values import DEC, INT_MAX, INT_MIN
 
 BASE_HELPERS = {**RUN_HELPERS, **inline.INLINE_HELPERS}
 
@@ -565,11 +565,11 @@ class Compiler:
         if fast is not None:
             self.reads_size_limit = self.reads_size_limit or key in ("add", "put")
             return fast
-        fast = self.text_method(spec, recv, values, caller, self.flow.is_text(receiver))
+        fast = self.text_method(spec, recv, values, caller, receiver)
         return fast if fast is not None else _call(caller, _name("rt"), recv, *values)
 
     def text_method(self, spec, recv: ast.expr, values: list, caller: str,
-                    known_text: bool) -> ast.expr | None:
+                    receiver: n.Node) -> ast.expr | None:
         """The call on a receiver checked to be TEXT, without the helper frame
         (fastmethods.text_method, inline.text_method), or None."""
         known = tuple(v.value if type(v) is ast.Constant else None for v in values)
@@ -585,8 +585,13 @@ class Compiler:
             ident = self.helper("m_rx", known, lambda: planned_replacement(spec, 2, known))
         else:  # the TEXT implementation itself, bound as a helper
             ident = self.helper("m", (spec.name.lower(), len(values), "text"), lambda: detail)
+        checked = None
+        if self._reads_host_field(receiver):  # its own TEXT test checks a TEXT field
+            recv = self.record_read(receiver)
+            checked = lambda read: _call("op_field_value", _name("rt"),  # noqa: E731
+                                         ast.Constant(receiver.name), read)
         return inline.text_method(form, ident, inline.Operand(recv, self.temp), values,
-                                  caller, self.temp, known_text)
+                                  caller, self.temp, self.flow.is_text(receiver), checked)
 
     def user_call(self, fn: n.FunctionDef, args) -> ast.expr:
         """`(f_1(rt, a, b, n_steps), n_steps := rt.steps)[0]`: the callee continues our step
@@ -612,14 +617,29 @@ class Compiler:
             return _call("op_sysvar", _name("rt"), ast.Constant(path[1]))
         if type(e.receiver) is n.Var and e.receiver.name == "input" and self._input_is_record:
             # `input` is the run's record, always a KEY-VALUE map: a plain lookup.
-            read = _call("op_record_field", _name(_var("input")), ast.Constant(e.name))
+            read = self.record_read(e)
             if not self.by_field:
                 return read
-            # The host's own record: a field that is no TEXT is checked as it is read.
-            value = inline.Operand(read, self.temp)
-            return ast.IfExp(inline.type_is(value.first(), "op_str"), value.again(), _call(
+            # The host's own record: a field that is no TEXT or NUMBER in range is checked
+            # (and converted) as it is read.
+            value, kind = inline.Operand(read, self.temp), self.temp()
+            test = ast.BoolOp(OR, [
+                ast.Compare(ast.NamedExpr(_name(kind, STORE), _call("op_type", value.first())),
+                            [IS], [_name("op_str")]),
+                ast.BoolOp(AND, [ast.Compare(_name(kind), [IS], [_name("op_int")]), ast.Compare(
+                    ast.Constant(INT_MIN), [inline.LTE, inline.LTE],
+                    [value.again(), ast.Constant(INT_MAX)])])])
+            return ast.IfExp(test, value.again(), _call(
                 "op_field_value", _name("rt"), ast.Constant(e.name), value.again()))
         return _call("op_field", _name("rt"), self.expr(e.receiver), ast.Constant(e.name))
+
+    def record_read(self, e: n.Field) -> ast.expr:
+        return _call("op_record_field", _name(_var("input")), ast.Constant(e.name))
+
+    def _reads_host_field(self, e: n.Node) -> bool:
+        """Whether `e` reads a field of the host's own record (Program.by_field)."""
+        return self.by_field and type(e) is n.Field and type(e.receiver) is n.Var and \
+            e.receiver.name == "input" and self._input_is_record
 
     def e_Task(self, e):
         keys, values = [], []

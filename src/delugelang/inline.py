@@ -388,7 +388,7 @@ TEXT_SPACES = "".join(chr(c) for c in range(33))
 
 
 def text_method(form: str, impl: str | None, recv: Operand, values: list, caller: str,
-                temp, known_text: bool = False) -> ast.expr | None:
+                temp, known_text: bool = False, checked=None) -> ast.expr | None:
     """A method call on a receiver checked to be TEXT, without the method helper frame
     (fastmethods.text_method says which form fits):
 
@@ -404,12 +404,15 @@ def text_method(form: str, impl: str | None, recv: Operand, values: list, caller
     implementation or Deluge's error). lower and upper fail only past the text budget,
     where the helper gives the error. Arguments must be variables or constants: they
     appear in both branches, and only one runs. None when the shape does not fit.
-    `known_text`: the compiler knows the receiver is a TEXT (flow): no type test."""
+    `known_text`: the compiler knows the receiver is a TEXT (flow): no type test.
+    `checked(expr)`: what the helper gets instead of a receiver that is no TEXT (a record
+    field read as it is, checked only then: Compiler.e_Field)."""
     if not all(_stable(v) for v in values):
         return None
     test = None if known_text else type_is(recv.first(), "op_str")
     subject = recv.first() if known_text else recv.again()  # its first use binds it
-    fallback = ast.Call(_load(caller), [_load("rt"), recv.again()] + values, [])
+    other = recv.again() if checked is None else checked(recv.again())
+    fallback = ast.Call(_load(caller), [_load("rt"), other] + values, [])
     if form == "strip":
         fast = ast.Call(_load("op_strip"), [subject, ast.Constant(TEXT_SPACES)], [])
     elif form in ("lower", "upper"):
