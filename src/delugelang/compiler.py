@@ -29,7 +29,7 @@ from .fastmethods import empty_constructor, is_genuine, method_caller, \
     planned_replacement, text_method
 # The run-time helper table lives apart, so that a cached program runs without this module.
 from .run_helpers import _RETURN_TYPES, CODE_FILENAME, RUN_HELPERS  # noqa: F401
-from .values import DEC, INT_MAX, INT_MIN
+from .values import DEC
 
 BASE_HELPERS = {**RUN_HELPERS, **inline.INLINE_HELPERS}
 
@@ -620,16 +620,11 @@ class Compiler:
             read = self.record_read(e)
             if not self.by_field:
                 return read
-            # The host's own record: a field that is no TEXT or NUMBER in range is checked
-            # (and converted) as it is read.
-            value, kind = inline.Operand(read, self.temp), self.temp()
-            test = ast.BoolOp(OR, [
-                ast.Compare(ast.NamedExpr(_name(kind, STORE), _call("op_type", value.first())),
-                            [IS], [_name("op_str")]),
-                ast.BoolOp(AND, [ast.Compare(_name(kind), [IS], [_name("op_int")]), ast.Compare(
-                    ast.Constant(INT_MIN), [inline.LTE, inline.LTE],
-                    [value.again(), ast.Constant(INT_MAX)])])])
-            return ast.IfExp(test, value.again(), _call(
+            # The host's own record: a field that is no TEXT is checked (and converted) as it
+            # is read. (Testing for a NUMBER inline too saved 0.1 µs a field, for 15% more
+            # generated code in B5.)
+            value = inline.Operand(read, self.temp)
+            return ast.IfExp(inline.type_is(value.first(), "op_str"), value.again(), _call(
                 "op_field_value", _name("rt"), ast.Constant(e.name), value.again()))
         return _call("op_field", _name("rt"), self.expr(e.receiver), ast.Constant(e.name))
 
