@@ -86,7 +86,6 @@ class Flow:
             return self._method_kinds(e)
         return None
 
-
     def _is_text(self, e, variables) -> bool:
         kinds = self._expression_kinds(e, variables)
         return kinds is not None and kinds <= TEXT
