@@ -233,7 +233,7 @@ def test_fields_are_converted_as_they_are_read_and_the_host_record_never_changes
 
 def test_a_field_that_is_no_deluge_value_fails_where_it_is_read():
     program = delugelang.compile('a = 1;\nb = input.Big + 1;\nreturn b;')
-    with pytest.raises(delugelang.ScriptError) as caught:
+    with pytest.raises(delugelang.HostDataError) as caught:
         program.run(record={"Big": 2**70})
     assert caught.value.line == 2 and "NUMBER" in str(caught.value)
     # A field the function never reads is never looked at.
@@ -248,7 +248,7 @@ def test_a_field_that_is_no_deluge_value_fails_where_it_is_read():
 def test_a_record_used_any_other_way_is_checked_and_copied_first(source):
     program = delugelang.compile(source)
     assert not program.by_field or source.startswith("map f(")
-    with pytest.raises(delugelang.ScriptError, match="NaN"):
+    with pytest.raises(delugelang.HostDataError, match="NaN"):
         program.run(record={"A": 1, "Other": float("nan")})
 
 
@@ -286,7 +286,7 @@ def test_a_record_field_and_the_argument_mapped_from_it_are_one_value():
 def test_number_fields_read_by_field_keep_the_number_range(value):
     program = delugelang.compile("x = input.N; return x;")
     if type(value) is int and not -2**63 <= value < 2**63:
-        with pytest.raises(delugelang.ScriptError, match="NUMBER"):
+        with pytest.raises(delugelang.HostDataError, match="NUMBER"):
             program.run(record={"N": value})
     else:
         assert program.run(record={"N": value}).plain_value() == value
@@ -297,3 +297,22 @@ def test_a_text_method_on_a_field_that_is_no_text_names_its_deluge_type(value, k
     with pytest.raises(delugelang.ScriptError, match=kind):
         delugelang.compile("return input.F.trim();").run(record={"F": value})
     assert delugelang.compile("return input.F.trim();").run(record={"F": " a "}).value == "a"
+
+
+def test_a_script_cannot_catch_host_data_that_is_no_deluge_value():
+    # Found in review: the field's conversion failed inside the run as a catchable error.
+    program = delugelang.compile('try { b = input.Bad; } catch (e) { b = "fallback"; } return b;')
+    for bad in ({"x": b"raw"}, 1.5j, decimal.Decimal("NaN"), decimal.Decimal("sNaN"),
+                decimal.Decimal("Infinity")):
+        with pytest.raises(delugelang.HostDataError, match="field 'Bad'"):
+            program.run(record={"Bad": bad})
+    with pytest.raises(delugelang.HostDataError, match="NaN"):  # the whole record, first
+        delugelang.compile("info input;").run(record={"Bad": decimal.Decimal("NaN")})
+
+
+def test_host_decimals_take_the_engines_decimal_context():
+    program = delugelang.compile("return input.D;")
+    assert program.run(record={"D": decimal.Decimal("1." + "3" * 50)}).value == \
+        decimal.Decimal("1." + "3" * 33)
+    with pytest.raises(delugelang.HostDataError, match="range"):
+        program.run(record={"D": decimal.Decimal("1E+1000000")})

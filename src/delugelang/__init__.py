@@ -18,7 +18,8 @@ _PUBLIC = {
     "Limits": "limits", "CRM": "limits", "CREATOR": "limits", "profile": "limits",
     "Services": "services",
     "DelugeError": "errors", "ParseError": "errors", "CheckError": "errors",
-    "ScriptError": "errors", "LimitError": "errors", "Problem": "errors",
+    "ScriptError": "errors", "LimitError": "errors", "HostDataError": "errors",
+    "Problem": "errors",
 }
 
 __all__ = list(_PUBLIC)

@@ -49,6 +49,15 @@ class ScriptError(DelugeError):
     kind = "runtime"
 
 
+class HostDataError(ScriptError):
+    """Data the host handed over (a record) that is no Deluge value. When a script finds it
+    as it reads a field, `try/catch` cannot catch it (run_helpers._enter_catch raises it
+    again): the host's data is not the script's to repair (DESIGN.md invariant 2: host data
+    converts at the boundary, or the run stops)."""
+
+    kind = "runtime"
+
+
 class LimitError(DelugeError):
     """A sandbox budget ran out. Never catchable by `try/catch`: it is not a ScriptError."""
 

@@ -7,7 +7,7 @@ import time
 from _thread import allocate_lock  # threading.Lock, without importing threading at start-up
 from collections import OrderedDict
 
-from .errors import CheckError, DelugeError, LimitError, Problem, ScriptError
+from .errors import CheckError, DelugeError, HostDataError, LimitError, Problem, ScriptError
 from .frozen import Frozen, _set
 from .limits import CRM, Limits, compile_limits
 from .run_helpers import CODE_FILENAME
@@ -321,7 +321,10 @@ def record_value(record) -> dict:
     """The record a run sees: a converted copy of the host's (so no change reaches it)."""
     if type(record) is dict and plain_record(record):
         return dict(record)  # from_plain's result, without its walk down the types
-    value = from_plain(record)
+    try:
+        value = from_plain(record)
+    except ScriptError as exc:
+        raise HostDataError(f"the record: {exc.message}") from None
     if type(value) is not dict:
         raise DelugeError("the record must be a map of field names to values, like "
                           "{\"First_Name\": \"Ada\"}")

@@ -7,7 +7,7 @@ import datetime as _dt
 from operator import attrgetter
 
 from . import ops, tasks
-from .errors import ScriptError
+from .errors import HostDataError, ScriptError
 from .values import DEC, INT_MAX, INT_MIN, Collection, ErrorValue, from_plain, to_text, \
     type_name
 
@@ -31,7 +31,10 @@ def _new_collection():
 
 
 def _enter_catch(rt, exc, steps):
-    """The `catch (e)` value, and the step count including the failed callee's steps."""
+    """The `catch (e)` value, and the step count including the failed callee's steps. Host
+    data that is no Deluge value is not the script's to catch: it goes on."""
+    if type(exc) is HostDataError:
+        raise exc
     from .program import locate
     line, _ = locate(exc)
     return ErrorValue(exc.message, line), max(steps, rt.steps)
@@ -49,7 +52,10 @@ def _field_value(rt, name: str, value):
     if converted is None:
         converted = rt.fields = {}
     if name not in converted:
-        converted[name] = from_plain(value)  # a value that is no Deluge data fails here
+        try:
+            converted[name] = from_plain(value)
+        except ScriptError as exc:  # no Deluge data: the run stops, whatever it catches
+            raise HostDataError(f"the record's field {name!r}: {exc.message}") from None
     return converted[name]
 
 

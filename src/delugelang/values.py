@@ -395,8 +395,13 @@ def from_plain(data, depth: int = 0):
         if not -_INFINITY < data < _INFINITY:  # JSON input may hold NaN or Infinity
             raise ScriptError("NaN and Infinity are not Deluge numbers")
         return DEC.create_decimal(repr(data))
-    if t is Decimal:
-        return data
+    if t is Decimal:  # as the engine's own DECIMALs: finite, 34 digits, exponent in range
+        if not data.is_finite():
+            raise ScriptError("NaN and Infinity are not Deluge numbers")
+        try:
+            return DEC.create_decimal(data)
+        except decimal.Overflow:
+            raise ScriptError("a DECIMAL beyond the DECIMAL range") from None
     if t is list or t is tuple:
         # Texts, booleans, nulls and 64-bit numbers are Deluge values as they are: a
         # collection of only those is copied at C speed, anything else element by element.
