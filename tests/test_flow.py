@@ -316,3 +316,9 @@ def test_host_decimals_take_the_engines_decimal_context():
         decimal.Decimal("1." + "3" * 33)
     with pytest.raises(delugelang.HostDataError, match="range"):
         program.run(record={"D": decimal.Decimal("1E+1000000")})
+
+
+def test_host_data_errors_cross_from_an_isolated_run():
+    program = delugelang.compile("return input.Bad;")
+    with pytest.raises(delugelang.HostDataError, match="field 'Bad'"):
+        program.run(record={"Bad": 1.5j}, isolation="process")

@@ -66,7 +66,7 @@ import sys
 import threading
 import time
 
-from .errors import DelugeError, LimitError, ScriptError
+from .errors import DelugeError, HostDataError, LimitError, ScriptError
 from .limits import CRM, Limits
 
 # Worker exit codes (anything else, or a signal, is a crash).
@@ -86,7 +86,8 @@ MESSAGE_SLACK = 1 << 20
 
 _FORK_LOCK = threading.Lock()
 
-_ERROR_TYPES = {"DelugeError": DelugeError, "ScriptError": ScriptError, "LimitError": LimitError}
+_ERROR_TYPES = {"DelugeError": DelugeError, "ScriptError": ScriptError, "LimitError": LimitError,
+                "HostDataError": HostDataError}
 
 
 def run_isolated(program, args: dict | None = None, *, record: dict | None = None,
@@ -230,6 +231,8 @@ def _encode_error(err: DelugeError) -> bytes:
 def _type_name(err: DelugeError) -> str:
     if isinstance(err, LimitError):
         return "LimitError"
+    if isinstance(err, HostDataError):
+        return "HostDataError"
     return "ScriptError" if isinstance(err, ScriptError) else "DelugeError"
 
 
