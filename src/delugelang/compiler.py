@@ -27,11 +27,11 @@ from .flow import Flow, assigned_names, concatenates, is_boolean, is_text_litera
     makes_text, mentions, method_kinds, nodes_in
 from .fastmethods import empty_constructor, is_genuine, method_caller, \
     planned_replacement, text_method
+from .pyast import assign as _assign, assign_attr as _assign_attr, at as _at, call as _call, \
+    call_attr as _call_attr, fill_positions as _fill_positions, mangled as _var, name as _name
 # The run-time helper table lives apart, so that a cached program runs without this module.
 from .run_helpers import _RETURN_TYPES, CODE_FILENAME, RUN_HELPERS  # noqa: F401
 from .values import DEC
-from .pyast import assign as _assign, assign_attr as _assign_attr, at as _at, call as _call, \
-    call_attr as _call_attr, fill_positions as _fill_positions, mangled as _var, name as _name
 
 BASE_HELPERS = {**RUN_HELPERS, **inline.INLINE_HELPERS}
 
@@ -67,8 +67,8 @@ class Compiler:
         self.map_sizes: dict = {}
         for i, fn in enumerate(module.functions):
             self.entry_names[fn.name] = f"f_{i}"
-        # Names any call in the module uses: a function among them may run nested, so its
-        # returns leave the result bound to PreparedCall (counted_put).
+        # Names any call in the module uses: a function among them may run nested, so it
+        # hands PreparedCall no counted result bound (flow.bounded_result).
         everything = nodes_in(module)
         self.called = {node.name.lower() for node in everything
                        if type(node) in (n.Call, n.MethodCall)}
@@ -590,8 +590,9 @@ class Compiler:
         checked = None
         if self._reads_host_field(receiver):  # its own TEXT test checks a TEXT field
             recv = self.record_read(receiver)
-            checked = lambda read: _call("op_field_value", _name("rt"),  # noqa: E731
-                                         ast.Constant(receiver.name), read)
+
+            def checked(read):
+                return _call("op_field_value", _name("rt"), ast.Constant(receiver.name), read)
         return inline.text_method(form, ident, inline.Operand(recv, self.temp), values,
                                   caller, self.temp, self.flow.is_text(receiver), checked)
 

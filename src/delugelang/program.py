@@ -248,12 +248,11 @@ class PreparedCall:
         # The host's record as it is, for code that reads it only field by field, checking
         # each (Program.by_field); otherwise a checked, converted copy.
         by_field = self._by_field and type(record) is dict and not (args or preset)
-        if by_field:
-            pass
-        elif type(record) is dict and plain_record(record):
-            record = dict(record)  # record_value's commonest case, without its frame
-        else:
-            record = record_value(record) if record else {}
+        if not by_field:
+            if type(record) is dict and plain_record(record):
+                record = dict(record)  # record_value's commonest case, without its frame
+            else:
+                record = record_value(record) if record else {}
         argv = self._bind(args, record, preset) if args or preset else None
         limits = self.limits
         rt = Run(limits, self.services, record)
