@@ -22,10 +22,13 @@ def load_all() -> None:
     _LOADED = True
 
 
+_LOADED_FOR: set = set()  # names whose modules load_for imported
+
+
 def load_for(name: str) -> None:
     """Import the builtin modules that register `name` (a function or method name, in any
     case), in the order load_all() would; every module for a name the index lacks."""
-    if _LOADED:
+    if _LOADED or name in _LOADED_FOR:  # the compiler asks once per call site
         return
     from .index import MODULES
 
@@ -35,3 +38,4 @@ def load_for(name: str) -> None:
         return
     for module in modules:
         importlib.import_module(f"{__name__}.{module}")
+    _LOADED_FOR.add(name)
