@@ -187,11 +187,12 @@ def decimal_text(value: Decimal) -> str:
     return text
 
 
-def to_text(value) -> str:
+def to_text(value, depth: int = 0) -> str:
     """The text form of any value, as `info`, `toString()` and `"" + x` show it.
 
     Lists print their elements joined by "," with no brackets (reference §8), maps print
-    as compact JSON, and null prints as "null" (Java's String.valueOf).
+    as compact JSON, and null prints as "null" (Java's String.valueOf). `depth`: how deep
+    inside another list this value is (element_text).
     """
     t = type(value)
     if t is str:
@@ -208,11 +209,11 @@ def to_text(value) -> str:
         try:
             return ",".join(value)  # a list of TEXT prints its elements as they are
         except TypeError:
-            return ",".join(element_text(v) for v in value)
+            return ",".join(element_text(v, depth + 1) for v in value)
     if t is dict:
         return to_json_text(value)
     if t is Collection:
-        return to_text(value.items)
+        return to_text(value.items, _deeper(depth))
     if t is _dt.datetime:
         return value.strftime(DATETIME_FORMAT)
     if t is _dt.date:
@@ -224,12 +225,22 @@ def to_text(value) -> str:
     raise ScriptError("this value cannot be shown as text")
 
 
-def element_text(value) -> str:
+def element_text(value, depth: int = 0) -> str:
     """How an element prints inside a list: nested maps as JSON, nested lists in braces."""
     t = type(value)
     if t is list or t is TypedList:
-        return "{" + ",".join(element_text(v) for v in value) + "}"
-    return to_text(value)
+        depth = _deeper(depth)
+        return "{" + ",".join(element_text(v, depth) for v in value) + "}"
+    return to_text(value, depth)
+
+
+def _deeper(depth: int) -> int:
+    """One level deeper into a value being shown as text; as to_plain, at most 200 (a list
+    that holds itself through another list, or a collection that holds itself)."""
+    if depth >= 200:
+        raise ScriptError("value is nested too deeply to show as text (a list or collection "
+                          "contains itself?)")
+    return depth + 1
 
 
 def to_plain(value, depth: int = 0):

@@ -177,3 +177,19 @@ def test_insert_is_checked_against_the_collection_budget():
         run('c = Collection(1, 2); c.insert(3, 4);', collection_size=3)
     with pytest.raises(LimitError):
         run('c = Collection("a" : 1); c.insertAll({"b" : 2, "c" : 3});', collection_size=2)
+
+
+@pytest.mark.parametrize("code", [
+    "c = Collection(); c.insert(c); info c;",
+    "a = List(); b = List(); a.add(b); b.add(a); info a;",
+    "a = List(); b = List(); a.add(b); b.add(a); t = \"\" + a;",
+])
+def test_a_value_that_holds_itself_cannot_be_shown_as_text(code):
+    # It used to recurse until Python's own limit, reported as the call-depth limit.
+    err = error(code)
+    assert type(err) is ScriptError and "nested too deeply to show as text" in err.message
+
+
+def test_nested_lists_and_collections_still_print():
+    assert info('l = {1, {2, {3}}, "x"}; info l; c = Collection(); c.insert("a"); '
+                'c.insert({1, {2}}); info c;') == ["1,{2,{3}},x", "a,{1,{2}}"]
