@@ -120,3 +120,17 @@ def test_bad_argument_type_is_reported():
     assert program.run({"n": "21"}).value == 42
     with pytest.raises(delugelang.DelugeError, match="declared int"):
         program.run({"n": "twenty"})
+
+
+def test_sendmail_counts_against_the_mails_budget():
+    sent = []
+    services = delugelang.Services(tasks={"sendmail": lambda rt, mail: sent.append(mail)})
+    source = ('for each i in {1,2,3} {\n\ttry {\n\t\tsendmail [ from: "a@b.c" to: "d@e.f" '
+              'subject: "s" message: "m" ]\n\t} catch (e) { info e; }\n}')
+    program = delugelang.compile(source)
+    assert program.run(services=services, limits=Limits(mails=3)).info == ()
+    assert len(sent) == 3
+    with pytest.raises(LimitError) as limit:  # a limit error: `catch` does not take it
+        program.run(services=services, limits=Limits(mails=2))
+    assert limit.value.limit == "mails" and limit.value.line == 3
+    assert len(sent) == 5  # the third mail was never handed over

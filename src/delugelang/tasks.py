@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .builtins.encoding_crypto import DOCUMENTED_NAMES, ENCRYPTION_TASKS
-from .errors import ScriptError
+from .errors import LimitError, ScriptError
 from .frozen import Frozen, _set
 from .values import Collection, from_plain, to_plain
 
@@ -129,7 +129,14 @@ BLOCK_TASKS = {
 
 
 def run_block_task(rt, name: str, params: dict):
-    """`invokeurl [...]`, `sendmail [...]`: handled by a fixture, else by the host's service."""
+    """`invokeurl [...]`, `sendmail [...]`: handled by a fixture, else by the host's service.
+    Each `sendmail` counts against the run's `mails` budget first, whoever sends it."""
+    if name == "sendmail":
+        rt.mails += 1
+        if rt.mails > rt.limits.mails:
+            n = rt.limits.mails
+            raise LimitError("mails", n, f"the function sent more than {n:,} mails "
+                                         f"(limit 'mails' = {n})")
     handler = rt.services.tasks.get(name)
     if handler is not None:
         return from_plain(handler(rt, to_plain(params)))
