@@ -188,3 +188,8 @@ def test_simple_classes_substitute_with_re_as_with_regex(ranges, negated, replac
         assert type(sub.__self__).__module__ == "re"
         assert first == regexes._compiled(pattern, False, False).sub(replacement, text)
         assert regexes.replace_all_ready(rt, text, pattern, replacement) == first
+        # The planned call (a constant pattern and replacement), ASCII text or not, takes
+        # a character translation for these classes (regexes._class_tables): the same text.
+        assert regexes.ready_replacer(pattern, replacement)(rt, text) == first
+        assert regexes.ready_replacer(pattern, replacement)(rt, text + "az09") == \
+            regexes._compiled(pattern, False, False).sub(replacement, text + "az09")
