@@ -26,10 +26,11 @@ class Run:
     Never shared between runs or threads: a Program creates a fresh Run each time.
     """
 
-    # What every call sets is a slot; what few runs change (info past its budget, HTTP
-    # calls, mails, the random source, the zone, the clock's now) starts as a class
-    # default and gets an instance dict only when a run first sets it: a fresh Run per
-    # call costs 0.4 µs instead of 0.7 (a prepared call's fixed cost, bench/NOTES.md).
+    # What every call sets is a slot; what only some runs change (`info` output, HTTP
+    # calls, mails, memory charged, the random source, the zone, the clock's now, record
+    # fields converted) starts as a class default and gets an instance dict only when a
+    # run first sets it: a fresh Run per call costs 0.4 µs instead of 0.7 (a prepared
+    # call's fixed cost, bench/NOTES.md step 21).
     __slots__ = ("limits", "services", "steps", "depth", "info_lines", "started", "deadline",
                  "record", "result_bound", "__dict__")
     info_bytes = 0
